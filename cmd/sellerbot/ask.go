@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sellerbot/sellerbot/knowledge"
+)
+
+func newFlagSet(name string, e *env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// parseFlags turns flag errors into usage errors (exit 2); -h prints help
+// and ends the command successfully.
+func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
+	err = fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return true, nil
+	}
+	if err != nil {
+		return false, usageError{err.Error()}
+	}
+	return false, nil
+}
+
+// loadBase loads the knowledge directory if one is given, the embedded
+// articles otherwise. Broken articles are reported and skipped.
+func loadBase(dir string, e *env) (*knowledge.Base, error) {
+	var (
+		b     *knowledge.Base
+		probs []knowledge.Problem
+		err   error
+	)
+	if dir != "" {
+		b, probs, err = knowledge.LoadDir(dir)
+	} else {
+		b, probs, err = knowledge.Embedded()
+	}
+	for _, p := range probs {
+		fmt.Fprintf(e.stderr, "sellerbot: skipped article: %s\n", p)
+	}
+	return b, err
+}
+
+type sourceJSON struct {
+	ID      string  `json:"id"`
+	Title   string  `json:"title"`
+	Source  string  `json:"source"`
+	Updated string  `json:"updated"`
+	Score   float64 `json:"score"`
+}
+
+type suggestionJSON struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+type answerJSON struct {
+	Question    string           `json:"question"`
+	Answered    bool             `json:"answered"`
+	Answer      string           `json:"answer"`
+	Confidence  float64          `json:"confidence"`
+	Mode        string           `json:"mode"`
+	Sources     []sourceJSON     `json:"sources"`
+	Suggestions []suggestionJSON `json:"suggestions"`
+}
+
+func toJSON(a knowledge.Answer) answerJSON {
+	out := answerJSON{
+		Question:    a.Question,
+		Answered:    a.Answered,
+		Answer:      knowledge.PlainText(a.Text()),
+		Confidence:  a.Confidence,
+		Mode:        "lexical",
+		Sources:     []sourceJSON{},
+		Suggestions: []suggestionJSON{},
+	}
+	if a.Answered {
+		for _, h := range a.Hits {
+			out.Sources = append(out.Sources, sourceJSON{
+				ID: h.Article.ID, Title: h.Article.Title, Source: h.Article.Source,
+				Updated: h.Article.Updated.Format("2006-01-02"), Score: round3(h.Score),
+			})
+		}
+	}
+	for _, s := range a.Suggestions {
+		out.Suggestions = append(out.Suggestions, suggestionJSON{ID: s.ID, Title: s.Title})
+	}
+	return out
+}
+
+func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
+
+func runAsk(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("ask", e)
+	asJSON := fs.Bool("json", false, "print one JSON object per question")
+	kbDir := fs.String("kb", e.getenv("SELLERBOT_KB_DIR"), "load the knowledge base from `DIR` instead of the embedded one (env SELLERBOT_KB_DIR)")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: sellerbot ask [--json] [--kb DIR] QUESTION... | -")
+		fmt.Fprintln(e.stderr, "\nWith \"-\", reads one question per line from standard input and answers each in order.")
+		fs.PrintDefaults()
+	}
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	fromStdin := fs.NArg() == 1 && fs.Arg(0) == "-"
+	question := strings.Join(fs.Args(), " ")
+	if !fromStdin && strings.TrimSpace(question) == "" {
+		return usagef("ask: no question given (a question, or - to read questions from standard input)")
+	}
+	base, err := loadBase(*kbDir, e)
+	if err != nil {
+		return err
+	}
+	answer := func(q string) error {
+		a := base.Ask(q)
+		if *asJSON {
+			return json.NewEncoder(e.stdout).Encode(toJSON(a))
+		}
+		_, err := io.WriteString(e.stdout, renderText(a)+"\n")
+		return err
+	}
+	if !fromStdin {
+		return answer(question)
+	}
+	r := bufio.NewReader(e.stdin)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		line, rerr := r.ReadString('\n')
+		if rerr != nil && rerr != io.EOF {
+			return fmt.Errorf("reading questions: %w", rerr)
+		}
+		if rerr == io.EOF && line == "" {
+			return nil
+		}
+		if err := answer(strings.TrimRight(line, "\r\n")); err != nil {
+			return err
+		}
+		if rerr == io.EOF {
+			return nil
+		}
+	}
+}
+
+// renderText shows an answer as a person reads it in a terminal.
+func renderText(a knowledge.Answer) string {
+	var sb strings.Builder
+	if a.Answered {
+		art := a.Article
+		fmt.Fprintf(&sb, "%s\n\n%s\n\n", art.Title, knowledge.PlainText(art.Body))
+		fmt.Fprintf(&sb, "출처: %s (%s, %s 기준)", art.Title, art.Source, art.Updated.Format("2006-01-02"))
+		return sb.String()
+	}
+	sb.WriteString(knowledge.PlainText(a.Text()))
+	return sb.String()
+}

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// runCmd calls run() as main would, with a fake environment.
+func runCmd(t *testing.T, env map[string]string, stdin string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	getenv := func(k string) string { return env[k] }
+	err := run(context.Background(), append([]string{"sellerbot"}, args...), getenv, strings.NewReader(stdin), &out, &errb)
+	code := exitCode(err, &errb)
+	return result{code, out.String(), errb.String()}
+}
+
+func decodeLines(t *testing.T, s string) []answerJSON {
+	t.Helper()
+	var out []answerJSON
+	for _, line := range strings.Split(strings.TrimSpace(s), "\n") {
+		var a answerJSON
+		if err := json.Unmarshal([]byte(line), &a); err != nil {
+			t.Fatalf("line %q is not JSON: %v", line, err)
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  string // in stdout or stderr
+	}{
+		{"no command", nil, 2, "Usage:"},
+		{"help", []string{"help"}, 0, "The commands are:"},
+		{"--help", []string{"--help"}, 0, "sellerbot <command>"},
+		{"help ask", []string{"help", "ask"}, 0, "usage: sellerbot ask"},
+		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{"ask without question", []string{"ask"}, 2, "no question given"},
+		{"ask blank question", []string{"ask", "  "}, 2, "no question given"},
+		{"ask bad flag", []string{"ask", "--bogus", "x"}, 2, "flag provided but not defined"},
+		{"ask -h", []string{"ask", "-h"}, 0, "usage: sellerbot ask"},
+		{"kb without check", []string{"kb"}, 2, "sellerbot kb check"},
+		{"kb check two dirs", []string{"kb", "check", "a", "b"}, 2, "at most one"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCmd(t, nil, "", tt.args...)
+			if r.code != tt.wantCode {
+				t.Errorf("exit %d; want %d (stderr %q)", r.code, tt.wantCode, r.stderr)
+			}
+			if !strings.Contains(r.stdout+r.stderr, tt.wantOut) {
+				t.Errorf("output %q; want it to contain %q", r.stdout+r.stderr, tt.wantOut)
+			}
+		})
+	}
+}
+
+func TestAskText(t *testing.T) {
+	r := runCmd(t, nil, "", "ask", "KYC", "심사", "기간이", "얼마나", "걸리나요?")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"2~3 영업일", "출처:"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("answer %q; want %q", r.stdout, want)
+		}
+	}
+	if strings.Contains(r.stdout, "**") {
+		t.Errorf("terminal answer shows Markdown markers: %q", r.stdout)
+	}
+}
+
+func TestAskJSONFromStdin(t *testing.T) {
+	long := strings.Repeat("반품 기간 ", 600) // 3,600 characters
+	in := "KYC 심사 기간이 얼마나 걸리나요?\n\n점심 메뉴 추천해줘\n반품\xff 가능 기간\r\n" + long + "\n반품 기간은요"
+	r := runCmd(t, nil, in, "ask", "--json", "-")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	got := decodeLines(t, r.stdout)
+	if len(got) != 6 {
+		t.Fatalf("got %d JSON lines; want 6 (one per input line)", len(got))
+	}
+	tests := []struct {
+		i        int
+		answered bool
+		contains string
+	}{
+		{0, true, "2~3 영업일"},
+		{1, false, "질문을 입력해 주세요"},
+		{2, false, "죄송합니다"},
+		{3, true, "7일"},
+		{4, true, "7일"},
+		{5, true, "7일"},
+	}
+	for _, tt := range tests {
+		a := got[tt.i]
+		if a.Answered != tt.answered || !strings.Contains(a.Answer, tt.contains) {
+			t.Errorf("line %d (%q): answered=%v answer=%.60q; want answered=%v containing %q", tt.i, a.Question, a.Answered, a.Answer, tt.answered, tt.contains)
+		}
+		if a.Mode != "lexical" || a.Sources == nil || a.Suggestions == nil {
+			t.Errorf("line %d: mode=%q sources=%v suggestions=%v; want lexical and non-null lists", tt.i, a.Mode, a.Sources, a.Suggestions)
+		}
+		if a.Answered && (len(a.Sources) == 0 || a.Sources[0].Updated == "") {
+			t.Errorf("line %d: answered without a dated source: %+v", tt.i, a.Sources)
+		}
+		if !a.Answered && tt.i == 2 && len(a.Suggestions) > 3 {
+			t.Errorf("line %d: %d suggestions; want at most 3", tt.i, len(a.Suggestions))
+		}
+		if n := len([]rune(a.Answer)); n > 1500 {
+			t.Errorf("line %d: answer is %d characters; want at most 1500", tt.i, n)
+		}
+	}
+	if n := len([]rune(got[4].Question)); n != 2000 {
+		t.Errorf("long question kept %d characters; want it cut to 2000", n)
+	}
+}
+
+func writeArticle(t *testing.T, dir, name, body string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const customArticle = `---
+id: orders-custom-holiday
+title: 연휴 배송 안내
+topic: orders
+source: 우리 팀 공지
+updated: 2026-11-20
+questions:
+  - 설 연휴 배송 일정 알려주세요
+keywords: [연휴, 설날, 배송일정]
+---
+설 연휴 기간에는 **2월 3일**까지 출고된 주문만 연휴 전에 배송됩니다.
+`
+
+func TestAskCustomKnowledgeDir(t *testing.T) {
+	dir := t.TempDir()
+	writeArticle(t, dir, "holiday.md", customArticle)
+	writeArticle(t, dir, "broken.md", "---\nid: [\n---\n본문\n")
+	for name, r := range map[string]result{
+		"flag": runCmd(t, nil, "", "ask", "--json", "--kb", dir, "설날 연휴 배송 일정은요?"),
+		"env":  runCmd(t, map[string]string{"SELLERBOT_KB_DIR": dir}, "", "ask", "--json", "설날 연휴 배송 일정은요?"),
+	} {
+		if r.code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, r.code, r.stderr)
+		}
+		a := decodeLines(t, r.stdout)[0]
+		if !a.Answered || !strings.Contains(a.Answer, "2월 3일") || a.Sources[0].ID != "orders-custom-holiday" {
+			t.Errorf("%s: %+v; want the custom article", name, a)
+		}
+		if !strings.Contains(r.stderr, "broken.md") {
+			t.Errorf("%s: stderr %q; want the broken file named", name, r.stderr)
+		}
+	}
+	r := runCmd(t, nil, "", "ask", "--kb", filepath.Join(dir, "missing"), "x")
+	if r.code != 1 || !strings.Contains(r.stderr, "knowledge directory") {
+		t.Errorf("missing dir: exit %d, stderr %q; want 1 and a clear error", r.code, r.stderr)
+	}
+}
+
+func TestKBCheck(t *testing.T) {
+	good := t.TempDir()
+	writeArticle(t, good, "holiday.md", customArticle)
+	bad := t.TempDir()
+	writeArticle(t, bad, "holiday.md", customArticle)
+	writeArticle(t, bad, "copy.md", customArticle)
+	writeArticle(t, bad, "topic.md", strings.Replace(strings.Replace(customArticle, "topic: orders", "topic: weather", 1), "orders-custom-holiday", "x-1", 1))
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		want     []string
+	}{
+		{"embedded", []string{"kb", "check"}, 0, []string{"articles ok"}},
+		{"good dir", []string{"kb", "check", good}, 0, []string{"1 articles ok"}},
+		{"bad dir", []string{"kb", "check", bad}, 1, []string{"holiday.md:2: duplicate id", "topic.md:4: unknown topic \"weather\""}},
+		{"not a dir", []string{"kb", "check", filepath.Join(good, "holiday.md")}, 1, []string{"not a readable directory"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCmd(t, nil, "", tt.args...)
+			if r.code != tt.wantCode {
+				t.Errorf("exit %d; want %d; stdout %q stderr %q", r.code, tt.wantCode, r.stdout, r.stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.stdout+r.stderr, w) {
+					t.Errorf("output %q; want %q", r.stdout+r.stderr, w)
+				}
+			}
+		})
+	}
+}

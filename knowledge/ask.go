@@ -1,0 +1,242 @@
+package knowledge
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Decision holds the thresholds that decide between answering and declining.
+type Decision struct {
+	MinCoverage   float64 // share of the question's content the article must cover
+	MinConfidence float64 // below this the bot declines
+	Candidates    int     // how many top lexical hits are re-ranked by coverage
+}
+
+// DefaultDecision was tuned on testdata/paraphrases.tsv (see ask_test.go).
+var DefaultDecision = Decision{MinCoverage: 0.6, MinConfidence: 0.35, Candidates: 10}
+
+// Hit is one ranked article.
+type Hit struct {
+	Article  *Article
+	Score    float64 // lexical score
+	Coverage float64 // 0..1, share of the question's content words found in the article
+}
+
+// Answer is the engine's verdict on one question.
+type Answer struct {
+	Question    string // the cleaned question
+	Answered    bool
+	Article     *Article // the answer, when Answered
+	Confidence  float64  // 0..1
+	Hits        []Hit    // best first, at most 3
+	Suggestions []*Article
+}
+
+// unit is one content word of a question, used to check how much of the
+// question an article covers.
+type unit struct {
+	words  []int32 // the word and its stem, where indexed
+	grams  []int32 // its bigrams that are indexed
+	nGrams int
+	weight float64
+}
+
+// Ask answers one question from the knowledge base.
+func (b *Base) Ask(question string) Answer {
+	return b.AskInContext(question, "")
+}
+
+// AskInContext answers a follow-up question; context is the earlier question
+// of the same conversation, which helps when the follow-up is short ("그럼
+// 팩스는요?").
+func (b *Base) AskInContext(question, context string) Answer {
+	q := CleanQuestion(question)
+	ans := Answer{Question: q}
+	ctx := CleanQuestion(context)
+	qTerms, units := b.analyze(q)
+	if len(units) == 0 && ctx == "" {
+		return ans
+	}
+	ranked := b.rank(qTerms, units)
+	if ctx != "" && (len(ranked) == 0 || b.confidence(ranked[0], qTerms) < b.decide.MinConfidence) {
+		// The question alone is not enough: read it together with the earlier one.
+		cTerms, cUnits := b.analyze(ctx + " " + q)
+		if len(cUnits) > 0 {
+			qTerms, ranked = cTerms, b.rank(cTerms, cUnits)
+		}
+	}
+	for i := 0; i < len(ranked) && i < 3; i++ {
+		ans.Hits = append(ans.Hits, ranked[i])
+	}
+	if len(ranked) == 0 {
+		return ans
+	}
+	top := ranked[0]
+	ans.Confidence = b.confidence(top, qTerms)
+	if top.Coverage >= b.decide.MinCoverage && ans.Confidence >= b.decide.MinConfidence {
+		ans.Answered = true
+		ans.Article = top.Article
+		return ans
+	}
+	for i := 0; i < len(ranked) && len(ans.Suggestions) < 3; i++ {
+		if ranked[i].Coverage > 0 {
+			ans.Suggestions = append(ans.Suggestions, ranked[i].Article)
+		}
+	}
+	return ans
+}
+
+// analyze turns a question into its distinct indexed terms and its content
+// units.
+func (b *Base) analyze(q string) ([]int32, []unit) {
+	ix := b.ix
+	seen := map[int32]bool{}
+	var qTerms []int32
+	add := func(t string) (int32, bool) {
+		id, ok := ix.lookup(t)
+		if ok && !seen[id] {
+			seen[id] = true
+			qTerms = append(qTerms, id)
+		}
+		return id, ok
+	}
+	var units []unit
+	for _, w := range splitWords(q) {
+		var u unit
+		known := false
+		var maxIDF float64
+		for _, t := range []string{w.text, w.stem} {
+			if id, ok := add(t); ok {
+				u.words = append(u.words, id)
+				known = true
+				maxIDF = math.Max(maxIDF, float64(ix.idf[id]))
+			}
+		}
+		if w.hangul && utf8.RuneCountInString(w.stem) > 2 {
+			gs := bigrams(w.stem)
+			u.nGrams = len(gs)
+			for _, g := range gs {
+				if id, ok := add(g); ok {
+					u.grams = append(u.grams, id)
+				}
+			}
+		}
+		if stopwords[w.text] || stopwords[w.stem] {
+			continue
+		}
+		runes := utf8.RuneCountInString(w.stem)
+		switch {
+		case !w.hangul && runes < 2 && !isDigits(w.text):
+			continue // a stray Latin letter
+		case known:
+			u.weight = maxIDF
+		case w.hangul && runes < 2:
+			continue // an unknown single syllable says nothing
+		case predicateTail(w.text):
+			u.weight = 0.3 * float64(ix.maxIDF)
+		default:
+			u.weight = float64(ix.maxIDF)
+		}
+		if w.hangul && runes < 2 {
+			u.weight *= 0.5
+		}
+		units = append(units, u)
+	}
+	return qTerms, units
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// rank scores candidates lexically, measures how much of the question each
+// covers and orders them by both.
+func (b *Base) rank(qTerms []int32, units []unit) []Hit {
+	if len(qTerms) == 0 {
+		return nil
+	}
+	cands := b.ix.search(qTerms, max(b.decide.Candidates, 3))
+	hits := make([]Hit, len(cands))
+	for i, c := range cands {
+		hits[i] = Hit{Article: b.articles[c.doc], Score: float64(c.score), Coverage: b.coverage(c.doc, units)}
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		return hits[i].Score*(0.4+0.6*hits[i].Coverage) > hits[j].Score*(0.4+0.6*hits[j].Coverage)
+	})
+	return hits
+}
+
+func (b *Base) coverage(doc int32, units []unit) float64 {
+	var total, got float64
+	for _, u := range units {
+		total += u.weight
+		if b.matches(doc, u) {
+			got += u.weight
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+func (b *Base) matches(doc int32, u unit) bool {
+	for _, id := range u.words {
+		if b.ix.has(doc, id) {
+			return true
+		}
+	}
+	if u.nGrams < 2 {
+		return false
+	}
+	n := 0
+	for _, id := range u.grams {
+		if b.ix.has(doc, id) {
+			n++
+		}
+	}
+	return float64(n)/float64(u.nGrams) >= 0.5
+}
+
+// confidence combines coverage with how strongly the article matches
+// compared with the best match the question's terms could have.
+func (b *Base) confidence(h Hit, qTerms []int32) float64 {
+	var ideal float64
+	for _, t := range qTerms {
+		ideal += float64(b.ix.idf[t]) * float64(b.ix.k1+1)
+	}
+	if ideal == 0 {
+		return 0
+	}
+	strength := math.Min(1, h.Score/ideal*2)
+	return math.Round(h.Coverage*math.Sqrt(strength)*1000) / 1000
+}
+
+// Text is what the user reads: the article's body, or a polite decline that
+// lists the suggestions. Markdown markers are left for the caller to render.
+func (a Answer) Text() string {
+	if a.Answered {
+		return a.Article.Body
+	}
+	if a.Question == "" {
+		return "질문을 입력해 주세요. 예: \"KYC 심사 기간이 얼마나 걸리나요?\""
+	}
+	var sb strings.Builder
+	sb.WriteString("죄송합니다. 이 질문에는 확실한 답변을 드리기 어렵습니다. 제가 안내해 드릴 수 있는 것은 인터파크·위메프(아임셀러)·아임웹·카페24 판매자 정책입니다.")
+	if len(a.Suggestions) > 0 {
+		sb.WriteString("\n\n혹시 아래 내용을 찾으셨나요?")
+		for i, s := range a.Suggestions {
+			fmt.Fprintf(&sb, "\n%d. %s", i+1, s.Title)
+		}
+	}
+	sb.WriteString("\n\n정확한 안내가 필요하시면 담당자에게 연결해 드리겠습니다.")
+	return sb.String()
+}

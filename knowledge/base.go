@@ -1,0 +1,155 @@
+package knowledge
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+)
+
+//go:embed articles/*.md
+var embedded embed.FS
+
+// Base is a loaded, indexed knowledge base. It is immutable and safe for
+// concurrent use.
+type Base struct {
+	articles []*Article
+	byID     map[string]*Article
+	ix       *index
+	tuning   Tuning
+	decide   Decision
+	label    string // where it came from, for logs
+}
+
+// Embedded loads the articles compiled into the binary.
+func Embedded() (*Base, []Problem, error) {
+	sub, err := fs.Sub(embedded, "articles")
+	if err != nil {
+		return nil, nil, err
+	}
+	return LoadFS(sub, "embedded")
+}
+
+// LoadDir loads every *.md file in dir.
+func LoadDir(dir string) (*Base, []Problem, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("knowledge directory: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, nil, fmt.Errorf("knowledge directory %s: not a directory", dir)
+	}
+	return LoadFS(os.DirFS(dir), dir)
+}
+
+// CheckDir validates the articles in dir without building an index; it is
+// what `sellerbot kb check DIR` runs. n is the number of files looked at.
+func CheckDir(dir string) (probs []Problem, n int, err error) {
+	return check(os.DirFS(dir), dir)
+}
+
+// CheckEmbedded validates the articles compiled into the binary.
+func CheckEmbedded() (probs []Problem, n int, err error) {
+	sub, err := fs.Sub(embedded, "articles")
+	if err != nil {
+		return nil, 0, err
+	}
+	return check(sub, "embedded")
+}
+
+func check(fsys fs.FS, label string) ([]Problem, int, error) {
+	names, _ := fs.Glob(fsys, "*.md")
+	_, probs, err := parseAll(fsys, label)
+	return probs, len(names), err
+}
+
+// LoadFS parses and indexes the *.md files at the root of fsys. Articles with
+// problems are left out and reported; the rest load. It fails only when no
+// article at all can be loaded.
+func LoadFS(fsys fs.FS, label string) (*Base, []Problem, error) {
+	arts, probs, err := parseAll(fsys, label)
+	if err != nil {
+		return nil, probs, err
+	}
+	if len(arts) == 0 {
+		return nil, probs, fmt.Errorf("knowledge base %s: no usable article", label)
+	}
+	return newBase(arts, label, DefaultTuning, DefaultDecision), probs, nil
+}
+
+func parseAll(fsys fs.FS, label string) ([]*Article, []Problem, error) {
+	names, err := fs.Glob(fsys, "*.md")
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(names) == 0 {
+		return nil, nil, fmt.Errorf("knowledge base %s: no *.md files", label)
+	}
+	sort.Strings(names)
+	var arts []*Article
+	var probs []Problem
+	first := map[string]string{}
+	for _, name := range names {
+		file := name
+		if label != "embedded" {
+			file = path.Join(label, name)
+		}
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			probs = append(probs, Problem{File: file, Msg: "cannot read: " + errText(err)})
+			continue
+		}
+		a, ps := ParseArticle(file, data)
+		if len(ps) > 0 {
+			probs = append(probs, ps...)
+			continue
+		}
+		if prev, dup := first[a.ID]; dup {
+			probs = append(probs, Problem{File: file, Line: 2, Msg: fmt.Sprintf("duplicate id %q (first in %s)", a.ID, prev)})
+			continue
+		}
+		first[a.ID] = file
+		arts = append(arts, &a)
+	}
+	return arts, probs, nil
+}
+
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func newBase(arts []*Article, label string, tu Tuning, dc Decision) *Base {
+	b := &Base{articles: arts, byID: make(map[string]*Article, len(arts)), tuning: tu, decide: dc, label: label}
+	docs := make([]docFields, len(arts))
+	for i, a := range arts {
+		b.byID[a.ID] = a
+		docs[i] = docFields{
+			fieldTitle:     a.Title,
+			fieldQuestions: strings.Join(a.Questions, "\n"),
+			fieldKeywords:  strings.Join(a.Keywords, "\n"),
+			fieldBody:      a.Body,
+		}
+	}
+	b.ix = buildIndex(docs, tu)
+	return b
+}
+
+// Articles returns the articles in file order.
+func (b *Base) Articles() []*Article { return b.articles }
+
+// Article returns the article with the given id.
+func (b *Base) Article(id string) (*Article, bool) {
+	a, ok := b.byID[id]
+	return a, ok
+}
+
+// Label says where the base was loaded from.
+func (b *Base) Label() string { return b.label }

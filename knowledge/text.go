@@ -1,0 +1,204 @@
+package knowledge
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// MaxQuestionRunes is the longest question the engine looks at; longer input
+// is cut, not refused, so a pasted e-mail still gets an answer.
+const MaxQuestionRunes = 2000
+
+// CleanQuestion repairs invalid UTF-8, normalizes to NFKC (full-width letters,
+// compatibility jamo, odd spaces), collapses whitespace and cuts the text to
+// MaxQuestionRunes runes.
+func CleanQuestion(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = norm.NFKC.String(s)
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > MaxQuestionRunes {
+		r := []rune(s)
+		s = strings.TrimSpace(string(r[:MaxQuestionRunes]))
+	}
+	return s
+}
+
+// word is one space- or script-delimited unit of text after normalization.
+type word struct {
+	text   string // the word as written, lower-cased
+	stem   string // the word with particles and endings stripped
+	hangul bool
+}
+
+func isHangul(r rune) bool {
+	return (r >= 0xAC00 && r <= 0xD7A3) || (r >= 0x1100 && r <= 0x11FF) || (r >= 0x3130 && r <= 0x318F)
+}
+
+// script groups runes so that "kcp에" splits into "kcp" and "에", and
+// "카페24" into "카페" and "24": particles glued to Latin words fall off.
+func script(r rune) int {
+	switch {
+	case isHangul(r):
+		return 1
+	case r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+		return 2
+	case unicode.IsLetter(r) || unicode.IsDigit(r):
+		return 3
+	}
+	return 0
+}
+
+// splitWords normalizes s and cuts it into words.
+func splitWords(s string) []word {
+	s = strings.ToLower(norm.NFKC.String(strings.ToValidUTF8(s, " ")))
+	var out []word
+	start, cur := -1, 0
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		t := s[start:end]
+		w := word{text: t, stem: t, hangul: cur == 1}
+		if w.hangul {
+			w.stem = stripSuffixes(t)
+		}
+		out = append(out, w)
+		start = -1
+	}
+	for i, r := range s {
+		sc := script(r)
+		if sc == 0 {
+			flush(i)
+			continue
+		}
+		if start >= 0 && sc != cur {
+			flush(i)
+		}
+		if start < 0 {
+			start, cur = i, sc
+		}
+	}
+	flush(len(s))
+	return out
+}
+
+// endings are predicate endings sellers type in questions ("되나요", "했는데").
+// Longest first; a suffix is stripped only when two syllables remain, so
+// nouns such as "재고" or "필요" keep their last syllable.
+var endings = sortByLen([]string{
+	"하려면요", "되려면요", "해야하나요", "해야되나요", "해야돼요", "해야해요", "하면되나요", "할수있나요",
+	"있나요", "없나요", "하나요", "되나요", "인가요", "한가요", "할까요", "될까요", "일까요", "던가요",
+	"합니다", "됩니다", "입니다", "습니다", "했는데", "됐는데", "했어요", "됐어요", "하는데", "되는데",
+	"는데요", "인데요", "은데요", "던데요", "하려면", "되려면", "으려면", "해주세요", "해주나요", "주세요",
+	"할래요", "해줘요", "했나요", "됐나요", "이에요", "인지요", "는지요", "나요", "가요", "까요", "어요",
+	"아요", "해요", "돼요", "되요", "세요", "에요", "예요", "지요", "네요", "래요", "대요", "이요",
+	"는데", "인데", "은데", "던데", "려면", "하면", "되면", "으면", "해야", "해줘", "했어", "됐어",
+	"는지", "인지", "은지", "하는", "되는", "하고", "되고", "했고", "니다", "나", "냐", "죠", "줘",
+})
+
+// particles are postpositions that follow nouns ("반품을", "정산은요").
+var particles = sortByLen([]string{
+	"에서는", "으로는", "에게서", "한테서", "까지는", "부터는", "이라도", "이라고", "에서도", "에게는",
+	"께서", "에서", "에게", "한테", "으로", "부터", "까지", "처럼", "보다", "이랑", "마다", "밖에",
+	"이나", "이란", "라도", "조차", "은요", "는요", "도요", "로요",
+	"은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만", "랑", "요",
+})
+
+func sortByLen(list []string) []string {
+	out := append([]string(nil), list...)
+	for i := 1; i < len(out); i++ { // insertion sort: tiny list, runs once
+		for j := i; j > 0 && utf8.RuneCountInString(out[j]) > utf8.RuneCountInString(out[j-1]); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+func stripOne(w string, list []string) (string, bool) {
+	n := utf8.RuneCountInString(w)
+	for _, suf := range list {
+		if strings.HasSuffix(w, suf) && n-utf8.RuneCountInString(suf) >= 2 {
+			return strings.TrimSuffix(w, suf), true
+		}
+	}
+	return w, false
+}
+
+// stripSuffixes removes at most one predicate ending and then at most one
+// particle, keeping at least two syllables.
+func stripSuffixes(w string) string {
+	w, _ = stripOne(w, endings)
+	w, _ = stripOne(w, particles)
+	return w
+}
+
+// bigrams returns the overlapping two-rune pieces of a Hangul word. A
+// one-syllable word is its own piece.
+func bigrams(w string) []string {
+	r := []rune(w)
+	if len(r) < 2 {
+		return []string{w}
+	}
+	out := make([]string, 0, len(r)-1)
+	for i := 0; i+1 < len(r); i++ {
+		out = append(out, string(r[i:i+2]))
+	}
+	return out
+}
+
+// terms turns text into index terms: every word and its stem, and the
+// character bigrams of Hangul stems, so "반품을", "반품은" and "반품가능" all
+// meet the article's "반품".
+func terms(s string, emit func(string)) {
+	for _, w := range splitWords(s) {
+		emit(w.text)
+		if w.stem != w.text {
+			emit(w.stem)
+		}
+		if w.hangul && utf8.RuneCountInString(w.stem) > 2 {
+			for _, b := range bigrams(w.stem) {
+				emit(b)
+			}
+		}
+	}
+}
+
+// stopwords are the question words and fillers that say nothing about the
+// topic; they do not count when the engine checks how much of a question an
+// article covers.
+var stopwords = toSet(
+	"어떻게", "어떡해", "어떻해", "어떡하죠", "어떻게요", "어디", "어디서", "어디에", "어디에서", "언제", "얼마", "얼마나",
+	"몇", "몇개", "며칠", "뭐", "뭔가요", "뭐예요", "뭐에요", "뭐야", "뭔지", "무엇", "무엇인가요", "무슨", "어떤", "어느", "왜",
+	"누구", "누가", "방법", "알려", "알려줘", "알려주세요", "알려주실", "알고", "알고싶어요", "싶어요", "싶습니다", "싶은데",
+	"궁금", "궁금해요", "궁금합니다", "궁금한데", "문의", "문의드립니다", "문의드려요", "질문", "질문이요", "있나요", "있어요",
+	"있습니다", "있는", "있으면", "없나요", "없어요", "되나요", "돼요", "되요", "되는", "하나요", "해요", "하는", "하면",
+	"해야", "인가요", "이에요", "예요", "에요", "입니다", "합니다", "좀", "제가", "저는", "저희", "우리", "그냥",
+	"혹시", "지금", "이거", "그거", "저거", "이건", "그건", "뭔데", "관련", "관련해서", "대해", "대해서", "대한", "관해",
+	"해주세요", "주세요", "부탁", "부탁드립니다", "부탁해요", "감사합니다", "가요", "나요", "요", "건", "것", "거",
+	"수", "때", "후", "전", "중", "좀더", "다시", "또", "및", "등", "해당", "경우", "때는", "하려면", "되려면", "어케",
+	"하고", "싶다", "해줘", "줘", "필요", "필요한", "필요해요", "해야하나요", "해야돼요", "할", "한", "된", "될", "함",
+	"the", "a", "an", "is", "how", "what", "do", "i", "to", "of", "for", "in",
+)
+
+func toSet(list ...string) map[string]bool {
+	m := make(map[string]bool, len(list))
+	for _, s := range list {
+		m[s] = true
+	}
+	return m
+}
+
+// predicateTail reports whether an unknown word looks like a verb form
+// ("냈는데", "보내야돼") rather than a noun: such words say little about the
+// topic, so an unknown one must not count like an unknown noun.
+func predicateTail(w string) bool {
+	for _, suf := range []string{"요", "까", "죠", "줘", "냐", "니", "데", "면", "나", "래", "돼", "해", "함", "됨", "음", "습니다", "는지", "은지", "는", "던", "했", "됐", "었", "았"} {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
