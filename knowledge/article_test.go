@@ -101,8 +101,8 @@ func TestLoadFSSkipsBrokenArticles(t *testing.T) {
 
 func TestLoadFSNothingUsable(t *testing.T) {
 	for name, fsys := range map[string]fstest.MapFS{
-		"no files":     {},
-		"all broken":   {"a.md": {Data: []byte("x")}},
+		"no files":    {},
+		"all broken":  {"a.md": {Data: []byte("x")}},
 		"only non-md": {"a.txt": {Data: []byte(goodArticle)}},
 	} {
 		if _, _, err := LoadFS(fsys, "kb"); err == nil {

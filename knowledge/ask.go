@@ -16,13 +16,16 @@ type Decision struct {
 }
 
 // DefaultDecision was tuned on testdata/paraphrases.tsv (see ask_test.go).
-var DefaultDecision = Decision{MinCoverage: 0.6, MinConfidence: 0.35, Candidates: 10}
+var DefaultDecision = Decision{MinCoverage: 0.5, MinConfidence: 0.25, Candidates: 10}
 
 // Hit is one ranked article.
 type Hit struct {
 	Article  *Article
 	Score    float64 // lexical score
 	Coverage float64 // 0..1, share of the question's content words found in the article
+	// OffPlatform is set when the question names a marketplace or payment
+	// company the article is not about; such an article is never the answer.
+	OffPlatform bool
 }
 
 // Answer is the engine's verdict on one question.
@@ -60,12 +63,14 @@ func (b *Base) AskInContext(question, context string) Answer {
 	if len(units) == 0 && ctx == "" {
 		return ans
 	}
-	ranked := b.rank(qTerms, units)
-	if ctx != "" && (len(ranked) == 0 || b.confidence(ranked[0], qTerms) < b.decide.MinConfidence) {
+	named := platformsIn(q)
+	ranked := b.rank(qTerms, units, named)
+	if ctx != "" && (len(ranked) == 0 || !b.acceptable(ranked[0], qTerms)) {
 		// The question alone is not enough: read it together with the earlier one.
-		cTerms, cUnits := b.analyze(ctx + " " + q)
+		both := ctx + " " + q
+		cTerms, cUnits := b.analyze(both)
 		if len(cUnits) > 0 {
-			qTerms, ranked = cTerms, b.rank(cTerms, cUnits)
+			qTerms, ranked = cTerms, b.rank(cTerms, cUnits, platformsIn(both))
 		}
 	}
 	for i := 0; i < len(ranked) && i < 3; i++ {
@@ -76,7 +81,7 @@ func (b *Base) AskInContext(question, context string) Answer {
 	}
 	top := ranked[0]
 	ans.Confidence = b.confidence(top, qTerms)
-	if top.Coverage >= b.decide.MinCoverage && ans.Confidence >= b.decide.MinConfidence {
+	if b.acceptable(top, qTerms) {
 		ans.Answered = true
 		ans.Article = top.Article
 		return ans
@@ -89,10 +94,15 @@ func (b *Base) AskInContext(question, context string) Answer {
 	return ans
 }
 
+func (b *Base) acceptable(h Hit, qTerms []int32) bool {
+	return !h.OffPlatform && h.Coverage >= b.decide.MinCoverage && b.confidence(h, qTerms) >= b.decide.MinConfidence
+}
+
 // analyze turns a question into its distinct indexed terms and its content
 // units.
 func (b *Base) analyze(q string) ([]int32, []unit) {
 	ix := b.ix
+	named := platformSpellingsIn(q)
 	seen := map[int32]bool{}
 	var qTerms []int32
 	add := func(t string) (int32, bool) {
@@ -104,14 +114,20 @@ func (b *Base) analyze(q string) ([]int32, []unit) {
 		return id, ok
 	}
 	var units []unit
+	seenStem := map[string]bool{}
 	for _, w := range splitWords(q) {
+		if seenStem[w.stem] {
+			continue // a repeated word counts once
+		}
+		seenStem[w.stem] = true
 		var u unit
-		known := false
+		known, topical := false, false
 		var maxIDF float64
-		for _, t := range []string{w.text, w.stem} {
+		for _, t := range []string{w.stem} {
 			if id, ok := add(t); ok {
 				u.words = append(u.words, id)
 				known = true
+				topical = topical || b.topical[id]
 				maxIDF = math.Max(maxIDF, float64(ix.idf[id]))
 			}
 		}
@@ -131,8 +147,12 @@ func (b *Base) analyze(q string) ([]int32, []unit) {
 		switch {
 		case !w.hangul && runes < 2 && !isDigits(w.text):
 			continue // a stray Latin letter
-		case known:
+		case topical:
 			u.weight = maxIDF
+		case known:
+			// Seen only in questions or bodies: mostly verbs and fillers
+			// ("와요", "눌러야"), which say little about the topic.
+			u.weight = 0.35 * maxIDF
 		case w.hangul && runes < 2:
 			continue // an unknown single syllable says nothing
 		case predicateTail(w.text):
@@ -142,6 +162,11 @@ func (b *Base) analyze(q string) ([]int32, []unit) {
 		}
 		if w.hangul && runes < 2 {
 			u.weight *= 0.5
+		}
+		if partOfPlatform(w, named) {
+			// The platform check judges names; counting "11" and "번가"
+			// as content would let any article that lists 11번가 look relevant.
+			u.weight *= 0.3
 		}
 		units = append(units, u)
 	}
@@ -159,7 +184,7 @@ func isDigits(s string) bool {
 
 // rank scores candidates lexically, measures how much of the question each
 // covers and orders them by both.
-func (b *Base) rank(qTerms []int32, units []unit) []Hit {
+func (b *Base) rank(qTerms []int32, units []unit, named map[string]bool) []Hit {
 	if len(qTerms) == 0 {
 		return nil
 	}
@@ -167,10 +192,20 @@ func (b *Base) rank(qTerms []int32, units []unit) []Hit {
 	hits := make([]Hit, len(cands))
 	for i, c := range cands {
 		hits[i] = Hit{Article: b.articles[c.doc], Score: float64(c.score), Coverage: b.coverage(c.doc, units)}
+		for p := range named {
+			if !b.platforms[c.doc][p] {
+				hits[i].OffPlatform = true
+			}
+		}
 	}
-	sort.SliceStable(hits, func(i, j int) bool {
-		return hits[i].Score*(0.4+0.6*hits[i].Coverage) > hits[j].Score*(0.4+0.6*hits[j].Coverage)
-	})
+	key := func(h Hit) float64 {
+		k := h.Score * (0.4 + 0.6*h.Coverage)
+		if h.OffPlatform {
+			k *= 0.5
+		}
+		return k
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return key(hits[i]) > key(hits[j]) })
 	return hits
 }
 

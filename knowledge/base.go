@@ -17,12 +17,16 @@ var embedded embed.FS
 // Base is a loaded, indexed knowledge base. It is immutable and safe for
 // concurrent use.
 type Base struct {
-	articles []*Article
-	byID     map[string]*Article
-	ix       *index
-	tuning   Tuning
-	decide   Decision
-	label    string // where it came from, for logs
+	articles  []*Article
+	byID      map[string]*Article
+	ix        *index
+	platforms []map[string]bool // per article, see articlePlatforms
+	// topical marks the words (by term id) used in some title or keyword
+	// list: the nouns the base is about, as opposed to verbs and fillers.
+	topical map[int32]bool
+	tuning  Tuning
+	decide  Decision
+	label   string // where it came from, for logs
 }
 
 // Embedded loads the articles compiled into the binary.
@@ -131,6 +135,7 @@ func newBase(arts []*Article, label string, tu Tuning, dc Decision) *Base {
 	docs := make([]docFields, len(arts))
 	for i, a := range arts {
 		b.byID[a.ID] = a
+		b.platforms = append(b.platforms, articlePlatforms(a))
 		docs[i] = docFields{
 			fieldTitle:     a.Title,
 			fieldQuestions: strings.Join(a.Questions, "\n"),
@@ -139,6 +144,16 @@ func newBase(arts []*Article, label string, tu Tuning, dc Decision) *Base {
 		}
 	}
 	b.ix = buildIndex(docs, tu)
+	b.topical = map[int32]bool{}
+	for _, a := range arts {
+		eachWord(a.Title+"\n"+strings.Join(a.Keywords, "\n"), func(w word) {
+			for _, t := range []string{w.text, w.stem} {
+				if id, ok := b.ix.lookup(t); ok {
+					b.topical[id] = true
+				}
+			}
+		})
+	}
 	return b
 }
 

@@ -163,3 +163,37 @@ func mustEmbedded(tb testing.TB) *Base {
 	}
 	return b
 }
+
+// TestTuneSweep prints accuracy over a grid of decision thresholds, for odd
+// and even paraphrase ids separately (tune on one half, check on the other).
+// Run with SELLERBOT_TUNE=1 go test ./knowledge -run TuneSweep -v.
+func TestTuneSweep(t *testing.T) {
+	if os.Getenv("SELLERBOT_TUNE") == "" {
+		t.Skip("set SELLERBOT_TUNE=1 to run the threshold sweep")
+	}
+	rows := readSet(t, filepath.Join("testdata", "paraphrases.tsv"))
+	var odd, even []setRow
+	for _, r := range rows {
+		n := 0
+		for _, c := range r.id {
+			if c >= '0' && c <= '9' {
+				n = n*10 + int(c-'0')
+			}
+		}
+		if n%2 == 1 {
+			odd = append(odd, r)
+		} else {
+			even = append(even, r)
+		}
+	}
+	base := mustEmbedded(t)
+	for _, cov := range []float64{0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6} {
+		for _, conf := range []float64{0.2, 0.25, 0.3, 0.35, 0.4} {
+			b := *base
+			b.decide = Decision{MinCoverage: cov, MinConfidence: conf, Candidates: base.decide.Candidates}
+			so, se := scoreSet(&b, odd), scoreSet(&b, even)
+			t.Logf("cov>=%.2f conf>=%.2f  odd pos %3d/%3d neg %2d/%2d   even pos %3d/%3d neg %2d/%2d",
+				cov, conf, so.posOK, so.posN, so.negOK, so.negN, se.posOK, se.posN, se.negOK, se.negN)
+		}
+	}
+}

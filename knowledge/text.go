@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -51,10 +52,22 @@ func script(r rune) int {
 	return 0
 }
 
-// splitWords normalizes s and cuts it into words.
-func splitWords(s string) []word {
-	s = strings.ToLower(norm.NFKC.String(strings.ToValidUTF8(s, " ")))
-	var out []word
+// normalize lower-cases s and applies NFKC. Text made only of ASCII and
+// precomposed Hangul syllables is already NFKC, so the common case skips the
+// normalizer (measured: a third of index build time).
+func normalize(s string) string {
+	s = strings.ToValidUTF8(s, " ")
+	for _, r := range s {
+		if r >= 0x80 && (r < 0xAC00 || r > 0xD7A3) {
+			return strings.ToLower(norm.NFKC.String(s))
+		}
+	}
+	return strings.ToLower(s)
+}
+
+// eachWord normalizes s and calls fn for each word.
+func eachWord(s string, fn func(word)) {
+	s = normalize(s)
 	start, cur := -1, 0
 	flush := func(end int) {
 		if start < 0 {
@@ -65,7 +78,7 @@ func splitWords(s string) []word {
 		if w.hangul {
 			w.stem = stripSuffixes(t)
 		}
-		out = append(out, w)
+		fn(w)
 		start = -1
 	}
 	for i, r := range s {
@@ -82,6 +95,12 @@ func splitWords(s string) []word {
 		}
 	}
 	flush(len(s))
+}
+
+// splitWords normalizes s and cuts it into words.
+func splitWords(s string) []word {
+	var out []word
+	eachWord(s, func(w word) { out = append(out, w) })
 	return out
 }
 
@@ -107,21 +126,32 @@ var particles = sortByLen([]string{
 	"은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만", "랑", "요",
 })
 
-func sortByLen(list []string) []string {
-	out := append([]string(nil), list...)
-	for i := 1; i < len(out); i++ { // insertion sort: tiny list, runs once
-		for j := i; j > 0 && utf8.RuneCountInString(out[j]) > utf8.RuneCountInString(out[j-1]); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
+// suffixTable groups suffixes by their last rune, longest first, so a word
+// is compared only with the suffixes it could end with.
+type suffixTable map[rune][]string
+
+func sortByLen(list []string) suffixTable {
+	t := suffixTable{}
+	for _, s := range list {
+		r, _ := utf8.DecodeLastRuneInString(s)
+		t[r] = append(t[r], s)
 	}
-	return out
+	for _, l := range t {
+		sort.SliceStable(l, func(i, j int) bool { return utf8.RuneCountInString(l[i]) > utf8.RuneCountInString(l[j]) })
+	}
+	return t
 }
 
-func stripOne(w string, list []string) (string, bool) {
+func stripOne(w string, t suffixTable) (string, bool) {
+	last, _ := utf8.DecodeLastRuneInString(w)
+	cands := t[last]
+	if len(cands) == 0 {
+		return w, false
+	}
 	n := utf8.RuneCountInString(w)
-	for _, suf := range list {
+	for _, suf := range cands {
 		if strings.HasSuffix(w, suf) && n-utf8.RuneCountInString(suf) >= 2 {
-			return strings.TrimSuffix(w, suf), true
+			return w[:len(w)-len(suf)], true
 		}
 	}
 	return w, false
@@ -149,21 +179,37 @@ func bigrams(w string) []string {
 	return out
 }
 
+// eachBigram calls fn with the overlapping two-rune pieces of w, sliced from
+// w without allocating.
+func eachBigram(w string, fn func(string)) {
+	var offs [3]int // start offsets of the last runes seen
+	n := 0
+	for i := range w {
+		if n >= 2 {
+			fn(w[offs[(n-2)%3]:i])
+		}
+		offs[n%3] = i
+		n++
+	}
+	if n >= 2 {
+		fn(w[offs[(n-2)%3]:])
+	} else if n == 1 {
+		fn(w)
+	}
+}
+
 // terms turns text into index terms: every word and its stem, and the
 // character bigrams of Hangul stems, so "반품을", "반품은" and "반품가능" all
 // meet the article's "반품".
 func terms(s string, emit func(string)) {
-	for _, w := range splitWords(s) {
-		emit(w.text)
-		if w.stem != w.text {
-			emit(w.stem)
-		}
+	eachWord(s, func(w word) {
+		// Only the stem: an inflected form ("고객은") is rare, so it would
+		// get a high weight and favour whichever article uses that exact form.
+		emit(w.stem)
 		if w.hangul && utf8.RuneCountInString(w.stem) > 2 {
-			for _, b := range bigrams(w.stem) {
-				emit(b)
-			}
+			eachBigram(w.stem, emit)
 		}
-	}
+	})
 }
 
 // stopwords are the question words and fillers that say nothing about the
@@ -180,6 +226,10 @@ var stopwords = toSet(
 	"해주세요", "주세요", "부탁", "부탁드립니다", "부탁해요", "감사합니다", "가요", "나요", "요", "건", "것", "거",
 	"수", "때", "후", "전", "중", "좀더", "다시", "또", "및", "등", "해당", "경우", "때는", "하려면", "되려면", "어케",
 	"하고", "싶다", "해줘", "줘", "필요", "필요한", "필요해요", "해야하나요", "해야돼요", "할", "한", "된", "될", "함",
+	"정말", "진짜", "너무", "많이", "빨리", "꼭", "제발", "아까", "그런데", "근데", "그리고", "그래서", "그럼", "그러면", "이미",
+	"일단", "보통", "대충", "자꾸", "계속", "이번에", "이번", "요즘", "오늘", "내일", "어제", "지금은", "아직", "벌써", "먼저",
+	"너", "넌", "니", "누구야", "누구세요", "누구니", "뭐하니", "뭐해", "안녕", "안녕하세요", "하이", "헬로", "ㅎㅇ", "ㅋㅋ", "ㅋㅋㅋ", "ㅎㅎ",
+	"고마워", "고마워요", "감사", "감사해요", "수고", "수고하세요", "좋아", "좋아요", "네", "넵", "응", "아니", "아니요", "ok", "hi", "hello", "thanks",
 	"the", "a", "an", "is", "how", "what", "do", "i", "to", "of", "for", "in",
 )
 

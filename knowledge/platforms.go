@@ -1,0 +1,112 @@
+package knowledge
+
+import "strings"
+
+// platforms maps each marketplace, shop builder and payment company a
+// seller may name to the spellings sellers use. A question that names a
+// platform can only be answered by an article about that platform: "G마켓
+// 구매확정은 며칠 후예요?" must not get Interpark's rule.
+var platforms = map[string][]string{
+	"인터파크":     {"인터파크", "interpark", "판매자매니저"},
+	"위메프":      {"위메프", "wemakeprice", "wmp"},
+	"아임셀러":     {"아임셀러", "imseller", "아이셀러"},
+	"아임웹":      {"아임웹", "imweb"},
+	"카페24":     {"카페24", "cafe24"},
+	"메이크샵":     {"메이크샵", "makeshop"},
+	"고도몰":      {"고도몰", "godomall"},
+	"11번가":     {"11번가", "11st", "셀러오피스"},
+	"g마켓":      {"g마켓", "지마켓", "gmarket"},
+	"옥션":       {"옥션", "auction"},
+	"esm":      {"esm"},
+	"쿠팡":       {"쿠팡", "coupang"},
+	"스마트스토어":   {"스마트스토어", "스토어팜", "네이버", "naver", "smartstore"},
+	"티몬":       {"티몬", "tmon"},
+	"롯데":       {"롯데닷컴", "롯데홈쇼핑", "롯데온", "롯데"},
+	"현대몰":      {"현대몰", "현대홈쇼핑"},
+	"cj":       {"cjmall", "cj몰", "cj온스타일"},
+	"gs샵":      {"gsshop", "gs샵"},
+	"공영홈쇼핑":    {"공영홈쇼핑"},
+	"무신사":      {"무신사"},
+	"에이블리":     {"에이블리"},
+	"지그재그":     {"지그재그"},
+	"아마존":      {"아마존", "amazon"},
+	"쇼피파이":     {"쇼피파이", "shopify"},
+	"kg이니시스":   {"이니시스", "inicis"},
+	"kcp":      {"kcp"},
+	"나이스페이":    {"나이스페이", "나이스페이먼츠", "nicepay", "나이스"},
+	"이지페이":     {"이지페이", "easypay"},
+	"토스페이먼츠":   {"토스페이먼츠", "토스", "tosspayments", "toss"},
+	"ksnet":    {"ksnet"},
+	"모빌리언스":    {"모빌리언스", "올앳"},
+	"카페24페이먼츠": {"카페24페이먼츠"},
+	"카카오페이":    {"카카오페이"},
+	"페이팔":      {"페이팔", "paypal"},
+	"네이버페이":    {"네이버페이", "npay"},
+}
+
+// compact lower-cases s and drops spaces and punctuation, so "G 마켓" and
+// "카페 24" are found too.
+func compact(s string) string {
+	var sb strings.Builder
+	for _, r := range normalize(s) {
+		if script(r) != 0 {
+			sb.WriteRune(r)
+		}
+	}
+	return sb.String()
+}
+
+// platformsIn lists the platforms named in s.
+func platformsIn(s string) map[string]bool {
+	c := compact(s)
+	found := map[string]bool{}
+	for name, spellings := range platforms {
+		for _, sp := range spellings {
+			if strings.Contains(c, sp) {
+				found[name] = true
+				break
+			}
+		}
+	}
+	// "카페24페이먼츠" also contains "카페24", "토스페이먼츠" contains "토스";
+	// a longer name wins over the shorter one inside it.
+	if found["카페24페이먼츠"] && !strings.Contains(strings.ReplaceAll(c, "카페24페이먼츠", ""), "카페24") {
+		delete(found, "카페24")
+	}
+	if found["네이버페이"] && !strings.Contains(strings.ReplaceAll(c, "네이버페이", ""), "네이버") {
+		delete(found, "스마트스토어")
+	}
+	return found
+}
+
+// articlePlatforms are the platforms an article is about: those named in
+// its title, source, questions and keywords. The body is left out because
+// it may list platforms in passing.
+func articlePlatforms(a *Article) map[string]bool {
+	return platformsIn(a.Title + " " + a.Source + " " + strings.Join(a.Questions, " ") + " " + strings.Join(a.Keywords, " "))
+}
+
+// platformSpellingsIn lists the spellings of platform names found in s.
+func platformSpellingsIn(s string) []string {
+	c := compact(s)
+	var out []string
+	for _, spellings := range platforms {
+		for _, sp := range spellings {
+			if strings.Contains(c, sp) {
+				out = append(out, sp)
+			}
+		}
+	}
+	return out
+}
+
+// partOfPlatform reports whether w is (part of) a platform name found in
+// the question, such as "11" and "번가" of "11번가".
+func partOfPlatform(w word, spellings []string) bool {
+	for _, sp := range spellings {
+		if strings.Contains(sp, w.stem) || strings.Contains(sp, w.text) {
+			return true
+		}
+	}
+	return false
+}
