@@ -12,17 +12,24 @@ import (
 type Decision struct {
 	MinCoverage   float64 // share of the question's content the article must cover
 	MinConfidence float64 // below this the bot declines
-	Candidates    int     // how many top lexical hits are re-ranked by coverage
+	// MaxMissing: the article must contain every question word weighing
+	// this much or more (its most specific words); 0 turns the check off.
+	MaxMissing float64
+	Candidates int // how many top lexical hits are re-ranked by coverage
+	// RerankWeight is how much coverage counts when re-ranking: a hit's key
+	// is score × (1 − w + w × coverage).
+	RerankWeight float64
 }
 
 // DefaultDecision was tuned on testdata/paraphrases.tsv (see ask_test.go).
-var DefaultDecision = Decision{MinCoverage: 0.5, MinConfidence: 0.25, Candidates: 10}
+var DefaultDecision = Decision{MinCoverage: 0.4, MinConfidence: 0.2, Candidates: 10, RerankWeight: 0.8}
 
 // Hit is one ranked article.
 type Hit struct {
 	Article  *Article
 	Score    float64 // lexical score
 	Coverage float64 // 0..1, share of the question's content words found in the article
+	Missing  float64 // weight of the heaviest question word the article lacks
 	// OffPlatform is set when the question names a marketplace or payment
 	// company the article is not about; such an article is never the answer.
 	OffPlatform bool
@@ -95,6 +102,9 @@ func (b *Base) AskInContext(question, context string) Answer {
 }
 
 func (b *Base) acceptable(h Hit, qTerms []int32) bool {
+	if b.decide.MaxMissing > 0 && h.Missing >= b.decide.MaxMissing {
+		return false
+	}
 	return !h.OffPlatform && h.Coverage >= b.decide.MinCoverage && b.confidence(h, qTerms) >= b.decide.MinConfidence
 }
 
@@ -115,7 +125,13 @@ func (b *Base) analyze(q string) ([]int32, []unit) {
 	}
 	var units []unit
 	seenStem := map[string]bool{}
-	for _, w := range splitWords(q) {
+	words := splitWords(q)
+	for _, w := range words {
+		if addressesBot[w.text] {
+			return qTerms, nil // "너 누구야", "넌 이름이 뭐야": small talk
+		}
+	}
+	for _, w := range words {
 		if seenStem[w.stem] {
 			continue // a repeated word counts once
 		}
@@ -158,6 +174,8 @@ func (b *Base) analyze(q string) ([]int32, []unit) {
 		case predicateTail(w.text):
 			u.weight = 0.3 * float64(ix.maxIDF)
 		default:
+			// An unknown noun ("노래", "페이팔") is the strongest sign that
+			// the question is about something the base does not cover.
 			u.weight = float64(ix.maxIDF)
 		}
 		if w.hangul && runes < 2 {
@@ -166,7 +184,7 @@ func (b *Base) analyze(q string) ([]int32, []unit) {
 		if partOfPlatform(w, named) {
 			// The platform check judges names; counting "11" and "번가"
 			// as content would let any article that lists 11번가 look relevant.
-			u.weight *= 0.3
+			continue
 		}
 		units = append(units, u)
 	}
@@ -191,7 +209,8 @@ func (b *Base) rank(qTerms []int32, units []unit, named map[string]bool) []Hit {
 	cands := b.ix.search(qTerms, max(b.decide.Candidates, 3))
 	hits := make([]Hit, len(cands))
 	for i, c := range cands {
-		hits[i] = Hit{Article: b.articles[c.doc], Score: float64(c.score), Coverage: b.coverage(c.doc, units)}
+		cov, missing := b.coverage(c.doc, units)
+		hits[i] = Hit{Article: b.articles[c.doc], Score: float64(c.score), Coverage: cov, Missing: missing}
 		for p := range named {
 			if !b.platforms[c.doc][p] {
 				hits[i].OffPlatform = true
@@ -199,7 +218,8 @@ func (b *Base) rank(qTerms []int32, units []unit, named map[string]bool) []Hit {
 		}
 	}
 	key := func(h Hit) float64 {
-		k := h.Score * (0.4 + 0.6*h.Coverage)
+		w := b.decide.RerankWeight
+		k := h.Score * (1 - w + w*h.Coverage)
 		if h.OffPlatform {
 			k *= 0.5
 		}
@@ -209,18 +229,20 @@ func (b *Base) rank(qTerms []int32, units []unit, named map[string]bool) []Hit {
 	return hits
 }
 
-func (b *Base) coverage(doc int32, units []unit) float64 {
+func (b *Base) coverage(doc int32, units []unit) (cov, missing float64) {
 	var total, got float64
 	for _, u := range units {
 		total += u.weight
 		if b.matches(doc, u) {
 			got += u.weight
+		} else {
+			missing = math.Max(missing, u.weight)
 		}
 	}
 	if total == 0 {
-		return 0
+		return 0, missing
 	}
-	return got / total
+	return got / total, missing
 }
 
 func (b *Base) matches(doc int32, u unit) bool {
@@ -238,7 +260,9 @@ func (b *Base) matches(doc int32, u unit) bool {
 			n++
 		}
 	}
-	return float64(n)/float64(u.nGrams) >= 0.5
+	// Half the pieces of a long compound, but at least two: one shared
+	// piece ("이야" of "봇이야") is chance.
+	return n >= 1 && float64(n)/float64(u.nGrams) >= 0.5
 }
 
 // confidence combines coverage with how strongly the article matches

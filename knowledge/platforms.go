@@ -79,11 +79,22 @@ func platformsIn(s string) map[string]bool {
 	return found
 }
 
+// passingMarkets are marketplaces the sources mention only as places
+// 아임셀러 sends products to. Keywords and bodies name them in passing, so an
+// article is about one of them only when its title or questions say so.
+var passingMarkets = toSet("11번가", "g마켓", "옥션", "esm", "쿠팡", "스마트스토어", "티몬", "롯데", "현대몰", "cj", "gs샵", "공영홈쇼핑")
+
 // articlePlatforms are the platforms an article is about: those named in
-// its title, source, questions and keywords. The body is left out because
-// it may list platforms in passing.
+// its title, source, questions and keywords (except passingMarkets named
+// only in keywords). The body is left out: it may list platforms in passing.
 func articlePlatforms(a *Article) map[string]bool {
-	return platformsIn(a.Title + " " + a.Source + " " + strings.Join(a.Questions, " ") + " " + strings.Join(a.Keywords, " "))
+	strong := platformsIn(a.Title + " " + a.Source + " " + strings.Join(a.Questions, " "))
+	for p := range platformsIn(strings.Join(a.Keywords, " ")) {
+		if !passingMarkets[p] {
+			strong[p] = true
+		}
+	}
+	return strong
 }
 
 // platformSpellingsIn lists the spellings of platform names found in s.
