@@ -143,7 +143,7 @@ func (b *Base) analyze(q string) ([]int32, []unit) {
 			if id, ok := add(t); ok {
 				u.words = append(u.words, id)
 				known = true
-				topical = topical || b.topical[id]
+				topical = topical || ix.topical[id]
 				maxIDF = math.Max(maxIDF, float64(ix.idf[id]))
 			}
 		}

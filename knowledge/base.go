@@ -21,9 +21,6 @@ type Base struct {
 	byID      map[string]*Article
 	ix        *index
 	platforms []map[string]bool // per article, see articlePlatforms
-	// topical marks the words (by term id) used in some title or keyword
-	// list: the nouns the base is about, as opposed to verbs and fillers.
-	topical map[int32]bool
 	tuning  Tuning
 	decide  Decision
 	label   string // where it came from, for logs
@@ -144,16 +141,6 @@ func newBase(arts []*Article, label string, tu Tuning, dc Decision) *Base {
 		}
 	}
 	b.ix = buildIndex(docs, tu)
-	b.topical = map[int32]bool{}
-	for _, a := range arts {
-		eachWord(a.Title+"\n"+strings.Join(a.Keywords, "\n"), func(w word) {
-			for _, t := range []string{w.text, w.stem} {
-				if id, ok := b.ix.lookup(t); ok {
-					b.topical[id] = true
-				}
-			}
-		})
-	}
 	return b
 }
 

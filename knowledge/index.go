@@ -46,6 +46,9 @@ type index struct {
 	postings [][]posting
 	idf      []float32
 	docTerms [][]int32 // sorted term ids of each document, for coverage checks
+	// topical marks the terms found in some title or keyword list: the
+	// nouns the base is about, as opposed to verbs and fillers.
+	topical []bool
 	k1       float32
 	maxIDF   float32
 	accPool  sync.Pool // *accumulator sized to the corpus
@@ -82,9 +85,11 @@ func tokenizeRun(docs []docFields) *tokenized {
 		lens:     make([][numFields]int32, len(docs)),
 	}
 	ids := map[string]int32{}
-	slot := map[int32]int{} // term -> position in flat for the current doc
+	// For each term, the last document it was seen in and its position in
+	// flat there: arrays instead of a per-document map (measured faster).
+	var seenIn []int32
+	var slot []int
 	for d, fields := range docs {
-		clear(slot)
 		tk.docStart[d] = len(tk.flat)
 		for f, text := range fields {
 			terms(text, func(t string) {
@@ -94,13 +99,15 @@ func tokenizeRun(docs []docFields) *tokenized {
 					t = strings.Clone(t)
 					ids[t] = id
 					tk.vocab = append(tk.vocab, t)
+					seenIn = append(seenIn, -1)
+					slot = append(slot, 0)
 				}
-				p, ok := slot[id]
-				if !ok {
-					p = len(tk.flat)
-					slot[id] = p
+				if seenIn[id] != int32(d) {
+					seenIn[id] = int32(d)
+					slot[id] = len(tk.flat)
 					tk.flat = append(tk.flat, entry{term: id})
 				}
+				p := slot[id]
 				if tk.flat[p].tf[f] < math.MaxUint16 {
 					tk.flat[p].tf[f]++
 				}
@@ -168,6 +175,14 @@ func buildIndexWith(docs []docFields, tu Tuning, workers int) *index {
 	var avg [numFields]float64
 	for f := range avg {
 		avg[f] = math.Max(total[f]/math.Max(float64(len(docs)), 1), 1)
+	}
+	ix.topical = make([]bool, len(df))
+	for _, tk := range runs {
+		for _, e := range tk.flat {
+			if e.tf[fieldTitle] > 0 || e.tf[fieldKeywords] > 0 {
+				ix.topical[e.term] = true
+			}
+		}
 	}
 	backing := make([]posting, nEntries)
 	ix.postings = make([][]posting, len(df))

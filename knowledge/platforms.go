@@ -56,18 +56,38 @@ func compact(s string) string {
 	return sb.String()
 }
 
+// platformSpellings indexes every spelling by its first rune, so finding
+// the platforms in a text is one pass over it instead of one substring
+// search per spelling (a third of the load time of a 50,000-article base).
+var platformSpellings = func() map[rune][]spelling {
+	m := map[rune][]spelling{}
+	for name, sps := range platforms {
+		for _, sp := range sps {
+			r := []rune(sp)[0]
+			m[r] = append(m[r], spelling{sp, name})
+		}
+	}
+	return m
+}()
+
+type spelling struct{ text, platform string }
+
+// scanPlatforms calls fn for every platform spelling found in compact text c.
+func scanPlatforms(c string, fn func(spelling)) {
+	for i, r := range c {
+		for _, sp := range platformSpellings[r] {
+			if strings.HasPrefix(c[i:], sp.text) {
+				fn(sp)
+			}
+		}
+	}
+}
+
 // platformsIn lists the platforms named in s.
 func platformsIn(s string) map[string]bool {
 	c := compact(s)
 	found := map[string]bool{}
-	for name, spellings := range platforms {
-		for _, sp := range spellings {
-			if strings.Contains(c, sp) {
-				found[name] = true
-				break
-			}
-		}
-	}
+	scanPlatforms(c, func(sp spelling) { found[sp.platform] = true })
 	// "카페24페이먼츠" also contains "카페24", "토스페이먼츠" contains "토스";
 	// a longer name wins over the shorter one inside it.
 	if found["카페24페이먼츠"] && !strings.Contains(strings.ReplaceAll(c, "카페24페이먼츠", ""), "카페24") {
@@ -99,15 +119,8 @@ func articlePlatforms(a *Article) map[string]bool {
 
 // platformSpellingsIn lists the spellings of platform names found in s.
 func platformSpellingsIn(s string) []string {
-	c := compact(s)
 	var out []string
-	for _, spellings := range platforms {
-		for _, sp := range spellings {
-			if strings.Contains(c, sp) {
-				out = append(out, sp)
-			}
-		}
-	}
+	scanPlatforms(compact(s), func(sp spelling) { out = append(out, sp.text) })
 	return out
 }
 
