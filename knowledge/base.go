@@ -21,9 +21,9 @@ type Base struct {
 	byID      map[string]*Article
 	ix        *index
 	platforms []map[string]bool // per article, see articlePlatforms
-	tuning  Tuning
-	decide  Decision
-	label   string // where it came from, for logs
+	tuning    Tuning
+	decide    Decision
+	label     string // where it came from, for logs
 }
 
 // Embedded loads the articles compiled into the binary.

@@ -49,9 +49,9 @@ type index struct {
 	// topical marks the terms found in some title or keyword list: the
 	// nouns the base is about, as opposed to verbs and fillers.
 	topical []bool
-	k1       float32
-	maxIDF   float32
-	accPool  sync.Pool // *accumulator sized to the corpus
+	k1      float32
+	maxIDF  float32
+	accPool sync.Pool // *accumulator sized to the corpus
 }
 
 type docFields [numFields]string
