@@ -1,0 +1,271 @@
+// Package boltstore keeps sellerbot's state in a bbolt file: every write is
+// committed (fsynced) before the caller acknowledges anything to a user.
+package boltstore
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/sellerbot/sellerbot"
+)
+
+// ErrLocked means another process (usually a running `sellerbot serve`)
+// holds the database file.
+var ErrLocked = errors.New("database is locked by another sellerbot process")
+
+var (
+	bucketEvents   = []byte("events")   // event id -> unix seconds first seen
+	bucketFeedback = []byte("feedback") // seq -> Feedback
+	bucketDeclines = []byte("declines") // seq -> Decline
+	bucketHandoffs = []byte("handoffs") // id -> Handoff
+	bucketTurns    = []byte("turns")    // channel/thread -> Turn
+	bucketCounters = []byte("counters") // name -> uint64
+	allBuckets     = [][]byte{bucketEvents, bucketFeedback, bucketDeclines, bucketHandoffs, bucketTurns, bucketCounters}
+)
+
+// EventTTL is how long a delivered event id is remembered: Slack retries a
+// delivery for a few minutes, Socket Mode reconnects resend unacked ones.
+const EventTTL = 24 * time.Hour
+
+// Store is the bbolt-backed state. It is safe for concurrent use.
+type Store struct {
+	db  *bolt.DB
+	Now func() time.Time // defaults to time.Now; tests replace it
+}
+
+// Open opens (creating if needed) the database at path. If another process
+// holds it, Open gives up after timeout with ErrLocked instead of hanging.
+func Open(path string, timeout time.Duration) (*Store, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("%s: %w", path, ErrLocked)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("prepare database %s: %w", path, err)
+	}
+	return &Store{db: db, Now: time.Now}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB exposes the underlying database to packages that keep their own
+// buckets in the same file (requests, orders).
+func (s *Store) DB() *bolt.DB { return s.db }
+
+// MarkEvent records an event id and reports whether it is new. A repeated
+// delivery (Slack's retry, a Socket Mode resend) returns false. Ids older
+// than EventTTL are pruned as new ones arrive.
+func (s *Store) MarkEvent(id string) (fresh bool, err error) {
+	now := s.Now()
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketEvents)
+		if b.Get([]byte(id)) != nil {
+			return nil
+		}
+		fresh = true
+		if err := b.Put([]byte(id), u64(uint64(now.Unix()))); err != nil {
+			return err
+		}
+		if b.Stats().KeyN%256 == 0 { // prune now and then, not on every event
+			return pruneEvents(b, now.Add(-EventTTL))
+		}
+		return nil
+	})
+	return fresh, err
+}
+
+func pruneEvents(b *bolt.Bucket, before time.Time) error {
+	var old [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		if len(v) == 8 && int64(binary.BigEndian.Uint64(v)) < before.Unix() {
+			old = append(old, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range old {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddFeedback stores a 👍/👎.
+func (s *Store) AddFeedback(f sellerbot.Feedback) error { return s.appendJSON(bucketFeedback, f) }
+
+// AddDecline stores a question the bot could not answer.
+func (s *Store) AddDecline(d sellerbot.Decline) error { return s.appendJSON(bucketDeclines, d) }
+
+// Feedback returns every stored feedback, oldest first.
+func (s *Store) Feedback() ([]sellerbot.Feedback, error) {
+	var out []sellerbot.Feedback
+	return out, s.each(bucketFeedback, func(v []byte) error {
+		var f sellerbot.Feedback
+		if err := json.Unmarshal(v, &f); err != nil {
+			return err
+		}
+		out = append(out, f)
+		return nil
+	})
+}
+
+// Declines returns every stored decline, oldest first.
+func (s *Store) Declines() ([]sellerbot.Decline, error) {
+	var out []sellerbot.Decline
+	return out, s.each(bucketDeclines, func(v []byte) error {
+		var d sellerbot.Decline
+		if err := json.Unmarshal(v, &d); err != nil {
+			return err
+		}
+		out = append(out, d)
+		return nil
+	})
+}
+
+// CreateHandoff stores a new hand-off and gives it an id like
+// HO-20261123-0001 (numbered per day, Korea time).
+func (s *Store) CreateHandoff(h sellerbot.Handoff) (sellerbot.Handoff, error) {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		day := h.At.In(seoul).Format("20060102")
+		n, err := nextCounter(tx, "handoff-"+day)
+		if err != nil {
+			return err
+		}
+		h.ID = fmt.Sprintf("HO-%s-%04d", day, n)
+		if h.Status == "" {
+			h.Status = sellerbot.HandoffOpen
+		}
+		return putJSON(tx.Bucket(bucketHandoffs), []byte(h.ID), h)
+	})
+	return h, err
+}
+
+// UpdateHandoff applies fn to the stored hand-off and saves the result.
+func (s *Store) UpdateHandoff(id string, fn func(*sellerbot.Handoff) error) (sellerbot.Handoff, error) {
+	var h sellerbot.Handoff
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketHandoffs)
+		v := b.Get([]byte(id))
+		if v == nil {
+			return fmt.Errorf("hand-off %s: %w", id, ErrNotFound)
+		}
+		if err := json.Unmarshal(v, &h); err != nil {
+			return err
+		}
+		if err := fn(&h); err != nil {
+			return err
+		}
+		return putJSON(b, []byte(id), h)
+	})
+	return h, err
+}
+
+// ErrNotFound is returned for an unknown id.
+var ErrNotFound = errors.New("not found")
+
+// Handoff returns one hand-off.
+func (s *Store) Handoff(id string) (sellerbot.Handoff, error) {
+	var h sellerbot.Handoff
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketHandoffs).Get([]byte(id))
+		if v == nil {
+			return fmt.Errorf("hand-off %s: %w", id, ErrNotFound)
+		}
+		return json.Unmarshal(v, &h)
+	})
+	return h, err
+}
+
+// SaveTurn remembers the last question of a conversation thread.
+func (s *Store) SaveTurn(key string, t sellerbot.Turn) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		return putJSON(tx.Bucket(bucketTurns), []byte(key), t)
+	})
+}
+
+// LastTurn returns the last question of a thread, if any.
+func (s *Store) LastTurn(key string) (sellerbot.Turn, bool, error) {
+	var t sellerbot.Turn
+	found := false
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketTurns).Get([]byte(key))
+		if v == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(v, &t)
+	})
+	return t, found, err
+}
+
+var seoul = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Seoul")
+	if err != nil {
+		return time.FixedZone("KST", 9*3600) // Korea has no daylight saving time
+	}
+	return loc
+}()
+
+func (s *Store) appendJSON(bucket []byte, v any) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucket)
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		return putJSON(b, u64(seq), v)
+	})
+}
+
+func (s *Store) each(bucket []byte, fn func(v []byte) error) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucket).ForEach(func(_, v []byte) error { return fn(v) })
+	})
+}
+
+func nextCounter(tx *bolt.Tx, name string) (uint64, error) {
+	b := tx.Bucket(bucketCounters)
+	var n uint64
+	if v := b.Get([]byte(name)); len(v) == 8 {
+		n = binary.BigEndian.Uint64(v)
+	}
+	n++
+	return n, b.Put([]byte(name), u64(n))
+}
+
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, data)
+}
+
+func u64(n uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], n)
+	return b[:]
+}

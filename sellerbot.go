@@ -1,0 +1,54 @@
+// Package sellerbot holds the domain types shared by the bot's packages:
+// what the support team learns from sellers' questions and what it hands
+// to a person.
+package sellerbot
+
+import "time"
+
+// Feedback is one 👍/👎 on an answer.
+type Feedback struct {
+	At        time.Time `json:"at"`
+	User      string    `json:"user"`
+	ArticleID string    `json:"article_id"`
+	Question  string    `json:"question"`
+	Helpful   bool      `json:"helpful"`
+	Generated bool      `json:"generated,omitempty"` // the answer came from the language model
+}
+
+// Decline is a question the bot could not answer.
+type Decline struct {
+	At          time.Time `json:"at"`
+	User        string    `json:"user"`
+	Question    string    `json:"question"`
+	Suggestions []string  `json:"suggestions,omitempty"` // article ids offered instead
+}
+
+// Handoff statuses.
+const (
+	HandoffOpen     = "open"
+	HandoffResolved = "resolved"
+)
+
+// Handoff is a question passed to the support team.
+type Handoff struct {
+	ID         string    `json:"id"` // HO-20261123-0001
+	At         time.Time `json:"at"`
+	User       string    `json:"user"`
+	Channel    string    `json:"channel"`   // where the seller asked
+	ThreadTS   string    `json:"thread_ts"` // the thread of the question
+	Question   string    `json:"question"`
+	Permalink  string    `json:"permalink,omitempty"`
+	OpsChannel string    `json:"ops_channel"`
+	OpsTS      string    `json:"ops_ts,omitempty"` // the message in the ops channel
+	Status     string    `json:"status"`
+	ResolvedBy string    `json:"resolved_by,omitempty"`
+	ResolvedAt time.Time `json:"resolved_at,omitzero"`
+}
+
+// Turn is the last question asked in a conversation thread, so a follow-up
+// can be read with it.
+type Turn struct {
+	At        time.Time `json:"at"`
+	Question  string    `json:"question"`
+	ArticleID string    `json:"article_id,omitempty"`
+}
