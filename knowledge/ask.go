@@ -12,10 +12,7 @@ import (
 type Decision struct {
 	MinCoverage   float64 // share of the question's content the article must cover
 	MinConfidence float64 // below this the bot declines
-	// MaxMissing: the article must contain every question word weighing
-	// this much or more (its most specific words); 0 turns the check off.
-	MaxMissing float64
-	Candidates int // how many top lexical hits are re-ranked by coverage
+	Candidates    int     // how many top lexical hits are re-ranked by coverage
 	// RerankWeight is how much coverage counts when re-ranking: a hit's key
 	// is score × (1 − w + w × coverage).
 	RerankWeight float64
@@ -29,7 +26,6 @@ type Hit struct {
 	Article  *Article
 	Score    float64 // lexical score
 	Coverage float64 // 0..1, share of the question's content words found in the article
-	Missing  float64 // weight of the heaviest question word the article lacks
 	// OffPlatform is set when the question names a marketplace or payment
 	// company the article is not about; such an article is never the answer.
 	OffPlatform bool
@@ -102,9 +98,6 @@ func (b *Base) AskInContext(question, context string) Answer {
 }
 
 func (b *Base) acceptable(h Hit, qTerms []int32) bool {
-	if b.decide.MaxMissing > 0 && h.Missing >= b.decide.MaxMissing {
-		return false
-	}
 	return !h.OffPlatform && h.Coverage >= b.decide.MinCoverage && b.confidence(h, qTerms) >= b.decide.MinConfidence
 }
 
@@ -209,8 +202,7 @@ func (b *Base) rank(qTerms []int32, units []unit, named map[string]bool) []Hit {
 	cands := b.ix.search(qTerms, max(b.decide.Candidates, 3))
 	hits := make([]Hit, len(cands))
 	for i, c := range cands {
-		cov, missing := b.coverage(c.doc, units)
-		hits[i] = Hit{Article: b.articles[c.doc], Score: float64(c.score), Coverage: cov, Missing: missing}
+		hits[i] = Hit{Article: b.articles[c.doc], Score: float64(c.score), Coverage: b.coverage(c.doc, units)}
 		for p := range named {
 			if !b.platforms[c.doc][p] {
 				hits[i].OffPlatform = true
@@ -229,20 +221,18 @@ func (b *Base) rank(qTerms []int32, units []unit, named map[string]bool) []Hit {
 	return hits
 }
 
-func (b *Base) coverage(doc int32, units []unit) (cov, missing float64) {
+func (b *Base) coverage(doc int32, units []unit) float64 {
 	var total, got float64
 	for _, u := range units {
 		total += u.weight
 		if b.matches(doc, u) {
 			got += u.weight
-		} else {
-			missing = math.Max(missing, u.weight)
 		}
 	}
 	if total == 0 {
-		return 0, missing
+		return 0
 	}
-	return got / total, missing
+	return got / total
 }
 
 func (b *Base) matches(doc int32, u unit) bool {

@@ -256,3 +256,21 @@ func predicateTail(w string) bool {
 // addressesBot are the second-person words of small talk with the bot
 // ("너 사람이야?"); sellers do not ask policy questions that way.
 var addressesBot = toSet("너", "넌", "너는", "너도", "니가", "네가", "너의", "니", "너랑", "봇", "챗봇", "bot")
+
+// Similarity is the Jaccard overlap (0..1) of two texts' index terms; the
+// report uses it to group questions the bot could not answer.
+func Similarity(a, b string) float64 {
+	sa, sb := map[string]bool{}, map[string]bool{}
+	terms(a, func(t string) { sa[t] = true })
+	terms(b, func(t string) { sb[t] = true })
+	if len(sa) == 0 || len(sb) == 0 {
+		return 0
+	}
+	inter := 0
+	for t := range sa {
+		if sb[t] {
+			inter++
+		}
+	}
+	return float64(inter) / float64(len(sa)+len(sb)-inter)
+}

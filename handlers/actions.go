@@ -1,0 +1,127 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/sellerbot/sellerbot"
+)
+
+// OnAction handles a click on one of the bot's buttons.
+func (h *Handlers) OnAction(ctx context.Context, a Action) {
+	thread := a.ThreadTS
+	if thread == "" {
+		thread = a.MessageTS
+	}
+	t := replyTarget{user: a.User, channel: a.Channel, threadTS: thread, responseURL: a.ResponseURL}
+	v := decodeValue(a.Value)
+	var err error
+	switch {
+	case a.ActionID == ActionHelpful || a.ActionID == ActionUnhelpful:
+		err = h.feedback(ctx, t, a, v)
+	case strings.HasPrefix(a.ActionID, ActionSuggest):
+		err = h.suggestion(ctx, t, v)
+	case a.ActionID == ActionShare:
+		err = h.share(ctx, a, v)
+	case a.ActionID == ActionHandoff:
+		err = h.handoff(ctx, a, v)
+	case a.ActionID == ActionResolve:
+		err = h.resolve(ctx, a)
+	default:
+		h.log().Warn("unknown action", "action_id", a.ActionID, "user", a.User)
+		return
+	}
+	if err != nil {
+		h.fail(ctx, "action "+a.ActionID, t, v.Question, err)
+	}
+}
+
+func (h *Handlers) feedback(ctx context.Context, t replyTarget, a Action, v buttonValue) error {
+	if v.Article == "" {
+		return userError{"이 답변의 정보를 찾지 못해 의견을 저장하지 못했습니다. 질문을 다시 보내 주세요."}
+	}
+	helpful := a.ActionID == ActionHelpful
+	f := sellerbot.Feedback{At: h.now(), User: a.User, ArticleID: v.Article, Question: v.Question, Helpful: helpful}
+	if err := h.Store.AddFeedback(f); err != nil {
+		return fmt.Errorf("storing feedback: %w", err)
+	}
+	if helpful {
+		h.count("feedback_up")
+		return h.ephemeral(ctx, t, "의견 감사합니다. 도움이 되어 다행입니다.", nil)
+	}
+	h.count("feedback_down")
+	text := "의견 감사합니다. 더 나은 답변을 준비하겠습니다. 바로 도움이 필요하시면 담당자에게 연결해 드리겠습니다."
+	return h.ephemeral(ctx, t, text, []slack.BlockElement{handoffButton(v.Question)})
+}
+
+// suggestion answers with the article the user picked from a decline.
+func (h *Handlers) suggestion(ctx context.Context, t replyTarget, v buttonValue) error {
+	art, ok := h.KB.Article(v.Article)
+	if !ok {
+		return userError{"이 문서는 더 이상 없습니다. 질문을 다시 보내 주시거나 담당자에게 연결해 주세요."}
+	}
+	t.responseURL = "" // the answer goes into the thread, for others to see too
+	if t.channel == "" {
+		return userError{"답변을 보낼 대화를 찾지 못했습니다. 질문을 다시 보내 주세요."}
+	}
+	h.count("answers")
+	return h.reply(ctx, t, plainAnswer(art), answerBlocks(art, v.Question, false), false)
+}
+
+// share posts a privately shown /faq answer into the channel.
+func (h *Handlers) share(ctx context.Context, a Action, v buttonValue) error {
+	art, ok := h.KB.Article(v.Article)
+	if !ok {
+		return userError{"이 문서는 더 이상 없습니다."}
+	}
+	blocks := append([]slack.Block{
+		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, userMention(a.User)+"님이 공유한 답변입니다.", false, false)),
+	}, answerBlocks(art, v.Question, false)...)
+	_, _, err := h.Slack.PostMessageContext(ctx, a.Channel, slack.MsgOptionText(plainAnswer(art), false), slack.MsgOptionBlocks(blocks...))
+	if err != nil {
+		return fmt.Errorf("sharing to %s: %w", a.Channel, err)
+	}
+	return nil
+}
+
+func (h *Handlers) ephemeral(ctx context.Context, t replyTarget, text string, buttons []slack.BlockElement) error {
+	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil)}
+	if len(buttons) > 0 {
+		blocks = append(blocks, slack.NewActionBlock("", buttons...))
+	}
+	if t.responseURL != "" && h.Respond != nil {
+		return h.Respond(ctx, t.responseURL, &slack.WebhookMessage{
+			Text: text, Blocks: &slack.Blocks{BlockSet: blocks}, ResponseType: slack.ResponseTypeEphemeral, ReplaceOriginal: false,
+		})
+	}
+	opts := []slack.MsgOption{slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)}
+	if t.threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(t.threadTS))
+	}
+	_, err := h.Slack.PostEphemeralContext(ctx, t.channel, t.user, opts...)
+	return err
+}
+
+// OnCommand handles a slash command.
+func (h *Handlers) OnCommand(ctx context.Context, c Command) {
+	t := replyTarget{user: c.User, channel: c.Channel, responseURL: c.ResponseURL}
+	var err error
+	switch c.Name {
+	case "/faq":
+		err = h.faqCommand(ctx, c)
+	case "/faq-report":
+		err = h.reportCommand(ctx, c)
+	default:
+		h.log().Warn("unknown command", "command", c.Name, "user", c.User)
+		err = userError{fmt.Sprintf("`%s` 명령은 지원하지 않습니다. `/faq 질문`으로 물어봐 주세요.", escape(c.Name))}
+	}
+	if err != nil {
+		h.fail(ctx, "command "+c.Name, t, c.Text, err)
+	}
+}
+
+var errNoOps = errors.New("SELLERBOT_OPS_CHANNEL is not set")

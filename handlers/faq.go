@@ -1,0 +1,185 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/sellerbot/sellerbot"
+	"github.com/sellerbot/sellerbot/knowledge"
+)
+
+// Action ids of the answer buttons.
+const (
+	ActionHelpful   = "faq_helpful"
+	ActionUnhelpful = "faq_unhelpful"
+	ActionHandoff   = "faq_handoff"
+	ActionSuggest   = "faq_suggest"
+	ActionShare     = "faq_share"
+	ActionResolve   = "handoff_resolve"
+)
+
+// buttonValue is what an answer's buttons carry: Slack gives it back on a
+// click, so no server state is needed to know what was answered.
+type buttonValue struct {
+	Article  string `json:"a,omitempty"`
+	Question string `json:"q,omitempty"`
+}
+
+func encodeValue(v buttonValue) string {
+	v.Question = clip(v.Question, 400) // a button value holds at most 2,000 characters
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func decodeValue(s string) buttonValue {
+	var v buttonValue
+	if json.Unmarshal([]byte(s), &v) != nil {
+		return buttonValue{}
+	}
+	return v
+}
+
+// OnMessage answers a DM or a mention in its thread.
+func (h *Handlers) OnMessage(ctx context.Context, m Message) {
+	thread := m.ThreadTS
+	if thread == "" {
+		thread = m.TS
+	}
+	t := replyTarget{user: m.User, channel: m.Channel, threadTS: thread}
+	q := stripMention(m.Text)
+	if err := h.answer(ctx, t, q, turnKey(m.Channel, thread), false); err != nil {
+		h.fail(ctx, "message", t, q, err)
+	}
+}
+
+// faqCommand answers /faq privately, with a button to share the answer.
+func (h *Handlers) faqCommand(ctx context.Context, c Command) error {
+	t := replyTarget{user: c.User, channel: c.Channel, responseURL: c.ResponseURL}
+	if strings.TrimSpace(c.Text) == "" {
+		return userError{"질문을 함께 입력해 주세요. 예: `/faq KYC 심사 기간이 얼마나 걸리나요?`"}
+	}
+	return h.answer(ctx, t, c.Text, "", true)
+}
+
+// answer finds the answer to q and posts it to t. turn, when set, names the
+// conversation so a follow-up can be read with the earlier question.
+func (h *Handlers) answer(ctx context.Context, t replyTarget, q, turn string, private bool) error {
+	h.count("questions")
+	if h.Limit != nil && !h.Limit.Allow(t.user, h.now()) {
+		h.count("rate_limited")
+		return userError{"질문이 너무 빠르게 이어지고 있습니다. 1분 정도 후에 다시 물어봐 주세요."}
+	}
+	var earlier string
+	if turn != "" {
+		if prev, ok, err := h.Store.LastTurn(turn); err != nil {
+			return fmt.Errorf("reading the thread's earlier question: %w", err)
+		} else if ok {
+			earlier = prev.Question
+		}
+	}
+	a := h.KB.AskInContext(q, earlier)
+	if !a.Answered {
+		h.count("declines")
+		if a.Question != "" {
+			d := sellerbot.Decline{At: h.now(), User: t.user, Question: a.Question}
+			for _, s := range a.Suggestions {
+				d.Suggestions = append(d.Suggestions, s.ID)
+			}
+			if err := h.Store.AddDecline(d); err != nil {
+				return fmt.Errorf("storing a decline: %w", err)
+			}
+		}
+		return h.reply(ctx, t, declineText(a), declineBlocks(a), true)
+	}
+	h.count("answers")
+	if turn != "" {
+		if err := h.Store.SaveTurn(turn, sellerbot.Turn{At: h.now(), Question: a.Question, ArticleID: a.Article.ID}); err != nil {
+			return fmt.Errorf("remembering the question: %w", err)
+		}
+	}
+	return h.reply(ctx, t, plainAnswer(a.Article), answerBlocks(a.Article, a.Question, private), true)
+}
+
+func plainAnswer(art *knowledge.Article) string {
+	return clip(knowledge.PlainText(art.Body), 3000)
+}
+
+// answerBlocks renders an answer: the text, the citation, then the buttons.
+func answerBlocks(art *knowledge.Article, question string, private bool) []slack.Block {
+	v := encodeValue(buttonValue{Article: art.ID, Question: question})
+	buttons := []slack.BlockElement{
+		button(ActionHelpful, "👍 도움이 됐어요", v, ""),
+		button(ActionUnhelpful, "👎 아니요", v, ""),
+		handoffButton(question),
+	}
+	if private {
+		buttons = append(buttons, button(ActionShare, "채널에 공유", v, ""))
+	}
+	return []slack.Block{
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, clip(knowledge.SlackText(art.Body), 3000), false, false), nil, nil),
+		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, citation(art), false, false)),
+		slack.NewActionBlock("", buttons...),
+	}
+}
+
+func citation(art *knowledge.Article) string {
+	return fmt.Sprintf("📄 출처: *%s* · %s · %s 기준", escape(art.Title), escape(art.Source), art.Updated.Format("2006-01-02"))
+}
+
+func declineText(a knowledge.Answer) string {
+	return knowledge.PlainText(a.Text())
+}
+
+// declineBlocks says the bot is not sure, offers the suggestions as
+// buttons and a person.
+func declineBlocks(a knowledge.Answer) []slack.Block {
+	text := "죄송합니다. 이 질문에는 확실한 답변을 찾지 못했습니다."
+	if a.Question == "" {
+		text = knowledge.PlainText(a.Text())
+	} else if len(a.Suggestions) > 0 {
+		text += "\n혹시 아래 내용을 찾으셨나요? 제목을 누르시면 답변을 보여 드립니다."
+	}
+	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil)}
+	var buttons []slack.BlockElement
+	for i, s := range a.Suggestions {
+		buttons = append(buttons, button(fmt.Sprintf("%s_%d", ActionSuggest, i+1), clip(s.Title, 75), encodeValue(buttonValue{Article: s.ID, Question: a.Question}), ""))
+	}
+	if a.Question != "" {
+		buttons = append(buttons, handoffButton(a.Question))
+	}
+	if len(buttons) > 0 {
+		blocks = append(blocks, slack.NewActionBlock("", buttons...))
+	}
+	return blocks
+}
+
+func button(actionID, text, value, style string) *slack.ButtonBlockElement {
+	b := slack.NewButtonBlockElement(actionID, value, slack.NewTextBlockObject(slack.PlainTextType, text, true, false))
+	if style != "" {
+		b.Style = slack.Style(style)
+	}
+	return b
+}
+
+func handoffButton(question string) *slack.ButtonBlockElement {
+	return button(ActionHandoff, "담당자 연결", encodeValue(buttonValue{Question: question}), "primary")
+}
+
+// stripMention removes the leading <@U123> of an app_mention.
+func stripMention(s string) string {
+	s = strings.TrimSpace(s)
+	for strings.HasPrefix(s, "<@") {
+		end := strings.Index(s, ">")
+		if end < 0 {
+			break
+		}
+		s = strings.TrimSpace(s[end+1:])
+	}
+	return s
+}
+
+func turnKey(channel, thread string) string { return channel + "/" + thread }

@@ -1,0 +1,192 @@
+// Package handlers holds what the bot does for each message, slash command
+// and button: answer questions, record feedback, hand questions to a
+// person. Handlers see typed inputs, never the transport, so each can be
+// called from a plain Go test.
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/sellerbot/sellerbot"
+	"github.com/sellerbot/sellerbot/knowledge"
+)
+
+// Answerer finds answers in the knowledge base.
+type Answerer interface {
+	AskInContext(question, context string) knowledge.Answer
+	Article(id string) (*knowledge.Article, bool)
+}
+
+// Slack is the part of the Slack Web API the handlers use; *slack.Client
+// satisfies it.
+type Slack interface {
+	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
+	UpdateMessageContext(ctx context.Context, channelID, timestamp string, options ...slack.MsgOption) (string, string, string, error)
+	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error)
+	PublishViewContext(ctx context.Context, req slack.PublishViewContextRequest) (*slack.ViewResponse, error)
+	GetPermalinkContext(ctx context.Context, params *slack.PermalinkParameters) (string, error)
+}
+
+// Store keeps feedback, declines, hand-offs and conversation turns.
+type Store interface {
+	AddFeedback(sellerbot.Feedback) error
+	AddDecline(sellerbot.Decline) error
+	Feedback() ([]sellerbot.Feedback, error)
+	Declines() ([]sellerbot.Decline, error)
+	CreateHandoff(sellerbot.Handoff) (sellerbot.Handoff, error)
+	UpdateHandoff(id string, fn func(*sellerbot.Handoff) error) (sellerbot.Handoff, error)
+	SaveTurn(key string, t sellerbot.Turn) error
+	LastTurn(key string) (sellerbot.Turn, bool, error)
+}
+
+// Counters receives what happened, for /metrics.
+type Counters interface {
+	Inc(name string)
+}
+
+// Message is a message to the bot: a DM or a mention.
+type Message struct {
+	User     string
+	Channel  string
+	Text     string
+	TS       string
+	ThreadTS string // set when the message is a reply in a thread
+	Mention  bool   // an app_mention in a channel
+}
+
+// Command is a slash command.
+type Command struct {
+	Name        string // "/faq"
+	Text        string
+	User        string
+	Channel     string
+	ResponseURL string
+	TriggerID   string
+}
+
+// Action is a click on one of the bot's buttons.
+type Action struct {
+	ActionID    string
+	Value       string
+	User        string
+	Channel     string
+	MessageTS   string // the message that holds the button
+	ThreadTS    string // its thread, if any
+	ResponseURL string
+	TriggerID   string
+}
+
+// Handlers does the bot's work. The zero value is not usable: set KB,
+// Slack and Store.
+type Handlers struct {
+	KB         Answerer
+	Slack      Slack
+	Store      Store
+	Respond    func(ctx context.Context, url string, msg *slack.WebhookMessage) error // posts to a response_url
+	OpsChannel string                                                                 // the support team's channel
+	Admins     map[string]bool
+	Limit      *RateLimiter // per-user question limit; nil means none
+	Counters   Counters     // may be nil
+	Log        *slog.Logger
+	Now        func() time.Time // defaults to time.Now; tests replace it
+}
+
+func (h *Handlers) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+func (h *Handlers) log() *slog.Logger {
+	if h.Log != nil {
+		return h.Log
+	}
+	return slog.Default()
+}
+
+func (h *Handlers) count(name string) {
+	if h.Counters != nil {
+		h.Counters.Inc(name)
+	}
+}
+
+// userError is a failure the user caused or can act on; its message is
+// shown as is. Anything else is shown as a generic apology and logged whole.
+type userError struct{ msg string }
+
+func (e userError) Error() string { return e.msg }
+
+// apology is what a user reads when a handler fails unexpectedly.
+const apology = "죄송합니다. 요청을 처리하는 중 문제가 생겼습니다. 잠시 후 다시 시도해 주시거나, 아래 버튼으로 담당자에게 연결해 주세요."
+
+// fail reports a handler's error: the user gets a short Korean message with
+// the 담당자 연결 button, the log gets the whole error.
+func (h *Handlers) fail(ctx context.Context, where string, target replyTarget, question string, err error) {
+	text := apology
+	var ue userError
+	if errors.As(err, &ue) {
+		text = ue.msg
+	} else {
+		h.count("handler_errors")
+		h.log().Error("handler failed", "handler", where, "user", target.user, "err", err)
+	}
+	blocks := []slack.Block{
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil),
+		slack.NewActionBlock("", handoffButton(question)),
+	}
+	if perr := h.reply(ctx, target, text, blocks, true); perr != nil {
+		h.log().Error("could not tell the user about a failure", "handler", where, "user", target.user, "err", perr)
+	}
+}
+
+// replyTarget says where an answer goes: a thread, or a response_url.
+type replyTarget struct {
+	user        string
+	channel     string
+	threadTS    string
+	responseURL string // when set, the reply is ephemeral through it
+}
+
+// reply posts text (with blocks) to the target. ephemeralOK lets a
+// response_url carry it privately.
+func (h *Handlers) reply(ctx context.Context, t replyTarget, text string, blocks []slack.Block, ephemeralOK bool) error {
+	if t.responseURL != "" && h.Respond != nil {
+		msg := &slack.WebhookMessage{Text: text, Blocks: &slack.Blocks{BlockSet: blocks}}
+		if ephemeralOK {
+			msg.ResponseType = slack.ResponseTypeEphemeral
+		} else {
+			msg.ResponseType = slack.ResponseTypeInChannel
+		}
+		return h.Respond(ctx, t.responseURL, msg)
+	}
+	opts := []slack.MsgOption{slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)}
+	if t.threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(t.threadTS))
+	}
+	_, _, err := h.Slack.PostMessageContext(ctx, t.channel, opts...)
+	return err
+}
+
+// clip cuts s to n runes, marking the cut.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// escape makes user text safe inside mrkdwn: no accidental mentions or links.
+func escape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+func userMention(u string) string { return fmt.Sprintf("<@%s>", u) }

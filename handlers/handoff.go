@@ -1,0 +1,109 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/slack-go/slack"
+
+	"github.com/sellerbot/sellerbot"
+)
+
+var errAlreadyResolved = errors.New("already resolved")
+
+// handoff passes a question to the support team's channel and tells the
+// asker that a person will follow up.
+func (h *Handlers) handoff(ctx context.Context, a Action, v buttonValue) error {
+	thread := a.ThreadTS
+	if thread == "" {
+		thread = a.MessageTS
+	}
+	asker := replyTarget{user: a.User, channel: a.Channel, threadTS: thread, responseURL: a.ResponseURL}
+	if h.OpsChannel == "" {
+		h.log().Error("hand-off requested but no ops channel is configured", "user", a.User, "err", errNoOps)
+		return userError{"죄송합니다. 지금은 담당자 연결이 설정되어 있지 않습니다. 관리자에게 문의해 주세요."}
+	}
+	question := v.Question
+	if question == "" {
+		question = "(질문 내용 없음)"
+	}
+	var permalink string
+	if a.Channel != "" && thread != "" {
+		// A link to the thread helps the team answer there; without it the
+		// hand-off still goes through.
+		if link, err := h.Slack.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: a.Channel, Ts: thread}); err == nil {
+			permalink = link
+		} else {
+			h.log().Warn("no permalink for hand-off", "channel", a.Channel, "err", err)
+		}
+	}
+	ho, err := h.Store.CreateHandoff(sellerbot.Handoff{
+		At: h.now(), User: a.User, Channel: a.Channel, ThreadTS: thread,
+		Question: question, Permalink: permalink, OpsChannel: h.OpsChannel,
+	})
+	if err != nil {
+		return fmt.Errorf("storing hand-off: %w", err)
+	}
+	_, ts, err := h.Slack.PostMessageContext(ctx, h.OpsChannel,
+		slack.MsgOptionText(opsText(ho), false), slack.MsgOptionBlocks(opsBlocks(ho)...))
+	if err != nil {
+		return fmt.Errorf("posting hand-off %s to %s: %w", ho.ID, h.OpsChannel, err)
+	}
+	if _, err := h.Store.UpdateHandoff(ho.ID, func(x *sellerbot.Handoff) error { x.OpsTS = ts; return nil }); err != nil {
+		return fmt.Errorf("recording hand-off message: %w", err)
+	}
+	h.count("handoffs")
+	text := fmt.Sprintf("담당자에게 전달했습니다 (접수번호 %s). 확인 후 이 대화로 연락드리겠습니다.", ho.ID)
+	asker.responseURL = a.ResponseURL
+	return h.ephemeral(ctx, asker, text, nil)
+}
+
+// resolve marks a hand-off done, updates the ops message and tells the asker.
+func (h *Handlers) resolve(ctx context.Context, a Action) error {
+	ho, err := h.Store.UpdateHandoff(a.Value, func(x *sellerbot.Handoff) error {
+		if x.Status == sellerbot.HandoffResolved {
+			return errAlreadyResolved
+		}
+		x.Status, x.ResolvedBy, x.ResolvedAt = sellerbot.HandoffResolved, a.User, h.now()
+		return nil
+	})
+	if errors.Is(err, errAlreadyResolved) {
+		return nil // a double click; the message already says so
+	}
+	if err != nil {
+		return fmt.Errorf("resolving hand-off %q: %w", a.Value, err)
+	}
+	if _, _, _, err := h.Slack.UpdateMessageContext(ctx, ho.OpsChannel, ho.OpsTS,
+		slack.MsgOptionText(opsText(ho), false), slack.MsgOptionBlocks(opsBlocks(ho)...)); err != nil {
+		return fmt.Errorf("updating hand-off message %s: %w", ho.ID, err)
+	}
+	h.count("handoffs_resolved")
+	text := fmt.Sprintf("%s님, 문의하신 내용(접수번호 %s)을 담당자가 해결됨으로 처리했습니다. 더 궁금한 점이 있으면 언제든 물어봐 주세요.", userMention(ho.User), ho.ID)
+	opts := []slack.MsgOption{slack.MsgOptionText(text, false)}
+	if ho.ThreadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(ho.ThreadTS))
+	}
+	if _, _, err := h.Slack.PostMessageContext(ctx, ho.Channel, opts...); err != nil {
+		return fmt.Errorf("telling %s that %s is resolved: %w", ho.User, ho.ID, err)
+	}
+	return nil
+}
+
+func opsText(ho sellerbot.Handoff) string {
+	return fmt.Sprintf("담당자 연결 요청 %s: %s", ho.ID, clip(ho.Question, 200))
+}
+
+// opsBlocks renders a hand-off in the support team's channel.
+func opsBlocks(ho sellerbot.Handoff) []slack.Block {
+	head := fmt.Sprintf("*🙋 담당자 연결 요청* `%s`\n*요청자:* %s\n*질문:* %s", ho.ID, userMention(ho.User), escape(clip(ho.Question, 1500)))
+	if ho.Permalink != "" {
+		head += fmt.Sprintf("\n<%s|대화 보기>", ho.Permalink)
+	}
+	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, head, false, false), nil, nil)}
+	if ho.Status == sellerbot.HandoffResolved {
+		done := fmt.Sprintf("✅ %s님이 %s에 해결됨으로 처리했습니다.", userMention(ho.ResolvedBy), ho.ResolvedAt.In(kst).Format("2006-01-02 15:04"))
+		return append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, done, false, false)))
+	}
+	return append(blocks, slack.NewActionBlock("", button(ActionResolve, "해결됨", ho.ID, "primary")))
+}
