@@ -1,0 +1,147 @@
+package bot
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+// HTTP is the Events API / slash command / interactivity endpoint set.
+type HTTP struct {
+	Verifier   Verifier
+	Dispatcher *Dispatcher
+	Metrics    *Metrics
+	Log        *slog.Logger
+	Extra      map[string]http.Handler // more routes, e.g. "POST /api/orders"
+}
+
+// Handler returns the mux: the three signed Slack endpoints, /healthz and
+// /metrics.
+func (h *HTTP) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /slack/events", h.events)
+	mux.HandleFunc("POST /slack/commands", h.commands)
+	mux.HandleFunc("POST /slack/interactions", h.interactions)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+	if h.Metrics != nil {
+		mux.Handle("GET /metrics", h.Metrics.Handler())
+	}
+	for pattern, handler := range h.Extra {
+		mux.Handle(pattern, handler)
+	}
+	return mux
+}
+
+func (h *HTTP) log() *slog.Logger {
+	if h.Log != nil {
+		return h.Log
+	}
+	return slog.Default()
+}
+
+// verified reads and checks a request; on failure it has already answered.
+func (h *HTTP) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := h.Verifier.ReadVerified(r)
+	switch {
+	case err == nil:
+		return body, true
+	case errors.Is(err, ErrTooLarge):
+		h.Metrics.inc("rejected_too_large")
+		http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+	case errors.Is(err, ErrNoSignature), errors.Is(err, ErrStale), errors.Is(err, ErrBadSignature):
+		h.Metrics.inc("rejected_signature")
+		h.log().Warn("rejected unsigned or forged request", "path", r.URL.Path, "reason", err.Error(), "remote", r.RemoteAddr)
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
+	default:
+		h.log().Warn("could not read request", "path", r.URL.Path, "err", err)
+		http.Error(w, "bad request", http.StatusBadRequest)
+	}
+	return nil, false
+}
+
+func (h *HTTP) events(w http.ResponseWriter, r *http.Request) {
+	body, ok := h.verified(w, r)
+	if !ok {
+		return
+	}
+	var outer struct {
+		Type      string `json:"type"`
+		Challenge string `json:"challenge"`
+	}
+	if err := json.Unmarshal(body, &outer); err != nil {
+		h.log().Warn("malformed event body", "err", err)
+		w.WriteHeader(http.StatusOK) // nothing to retry: Slack sent garbage
+		return
+	}
+	if outer.Type == slackevents.URLVerification {
+		w.Header().Set("Content-Type", "text/plain")
+		w.Write([]byte(outer.Challenge))
+		return
+	}
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		h.log().Warn("unparseable event", "err", err)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	var eventID string
+	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok {
+		eventID = cb.EventID
+	}
+	// Ack first: de-duplication and the work happen after the reply.
+	w.WriteHeader(http.StatusOK)
+	if ev.Type == slackevents.CallbackEvent {
+		h.Dispatcher.Event(eventID, ev.InnerEvent)
+	}
+}
+
+func (h *HTTP) commands(w http.ResponseWriter, r *http.Request) {
+	body, ok := h.verified(w, r)
+	if !ok {
+		return
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil || form.Get("command") == "" {
+		h.log().Warn("malformed slash command", "err", err)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	s := slack.SlashCommand{
+		Command: form.Get("command"), Text: form.Get("text"), UserID: form.Get("user_id"), UserName: form.Get("user_name"),
+		ChannelID: form.Get("channel_id"), TeamID: form.Get("team_id"), ResponseURL: form.Get("response_url"), TriggerID: form.Get("trigger_id"),
+	}
+	w.WriteHeader(http.StatusOK)
+	h.Dispatcher.Command(s)
+}
+
+func (h *HTTP) interactions(w http.ResponseWriter, r *http.Request) {
+	body, ok := h.verified(w, r)
+	if !ok {
+		return
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	cb, err := parseInteraction(form.Get("payload"))
+	if err != nil {
+		h.log().Warn("malformed interaction", "err", err)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	h.Dispatcher.Interaction(cb)
+}
+
+// IsSlackPath reports whether a path belongs to the Slack endpoints.
+func IsSlackPath(p string) bool { return strings.HasPrefix(p, "/slack/") }

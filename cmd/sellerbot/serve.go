@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/sellerbot/sellerbot/boltstore"
+	"github.com/sellerbot/sellerbot/bot"
+	"github.com/sellerbot/sellerbot/handlers"
+)
+
+// serveConfig is sellerbot serve's configuration, read from the
+// environment only (secrets never come from flags or files).
+type serveConfig struct {
+	BotToken      string
+	AppToken      string // Socket Mode when set
+	SigningSecret string // HTTP mode when set
+	APIURL        string
+	Addr          string
+	DBPath        string
+	OpsChannel    string
+	Admins        map[string]bool
+	KBDir         string
+	RateLimit     int // questions per user per minute
+}
+
+var (
+	channelIDPattern = regexp.MustCompile(`^[CGD][A-Z0-9]{2,}$`)
+	userIDPattern    = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+)
+
+// configError names the variable at fault; serve exits with status 2.
+func configError(variable, format string, args ...any) error {
+	return usageError{fmt.Sprintf("serve: %s: %s", variable, fmt.Sprintf(format, args...))}
+}
+
+func loadServeConfig(getenv func(string) string) (serveConfig, error) {
+	c := serveConfig{
+		BotToken:      strings.TrimSpace(getenv("SLACK_BOT_TOKEN")),
+		AppToken:      strings.TrimSpace(getenv("SLACK_APP_TOKEN")),
+		SigningSecret: strings.TrimSpace(getenv("SLACK_SIGNING_SECRET")),
+		APIURL:        strings.TrimSpace(getenv("SLACK_API_URL")),
+		Addr:          strings.TrimSpace(getenv("SELLERBOT_ADDR")),
+		DBPath:        strings.TrimSpace(getenv("SELLERBOT_DB")),
+		OpsChannel:    strings.TrimSpace(getenv("SELLERBOT_OPS_CHANNEL")),
+		KBDir:         strings.TrimSpace(getenv("SELLERBOT_KB_DIR")),
+		Admins:        map[string]bool{},
+		RateLimit:     20,
+	}
+	switch {
+	case c.BotToken == "":
+		return c, configError("SLACK_BOT_TOKEN", "required (the bot token, xoxb-...)")
+	case !strings.HasPrefix(c.BotToken, "xoxb-"):
+		return c, configError("SLACK_BOT_TOKEN", "must be a bot token starting with xoxb-")
+	case c.AppToken != "" && !strings.HasPrefix(c.AppToken, "xapp-"):
+		return c, configError("SLACK_APP_TOKEN", "must be an app-level token starting with xapp-")
+	case c.AppToken == "" && c.SigningSecret == "":
+		return c, configError("SLACK_APP_TOKEN", "set it (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode), or both")
+	}
+	if c.APIURL == "" {
+		c.APIURL = slack.APIURL
+	}
+	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, configError("SLACK_API_URL", "%q is not an http(s) URL", c.APIURL)
+	}
+	if !strings.HasSuffix(c.APIURL, "/") {
+		c.APIURL += "/"
+	}
+	if c.Addr == "" {
+		c.Addr = ":8080"
+	}
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		return c, configError("SELLERBOT_ADDR", "%q is not a listen address like :8080 or 127.0.0.1:8080", c.Addr)
+	}
+	if c.DBPath == "" {
+		c.DBPath = "sellerbot.db"
+	}
+	if c.OpsChannel != "" && !channelIDPattern.MatchString(c.OpsChannel) {
+		return c, configError("SELLERBOT_OPS_CHANNEL", "%q is not a channel ID like C0123456789", c.OpsChannel)
+	}
+	for _, id := range strings.Split(getenv("SELLERBOT_ADMINS"), ",") {
+		id = strings.TrimSpace(id)
+		if id == "" {
+			continue
+		}
+		if !userIDPattern.MatchString(id) {
+			return c, configError("SELLERBOT_ADMINS", "%q is not a user ID like U0123456789", id)
+		}
+		c.Admins[id] = true
+	}
+	if v := strings.TrimSpace(getenv("SELLERBOT_RATE_LIMIT")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			return c, configError("SELLERBOT_RATE_LIMIT", "%q is not a number of questions per minute (1-10000)", v)
+		}
+		c.RateLimit = n
+	}
+	return c, nil
+}
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("serve", e)
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: sellerbot serve")
+		fmt.Fprintln(e.stderr, "\nRuns the Slack bot. Configuration comes from the environment; see README.md.")
+	}
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("serve: unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := loadServeConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+
+	kb, err := loadBase(cfg.KBDir, e)
+	if err != nil {
+		return err
+	}
+	store, err := boltstore.Open(cfg.DBPath, 2*time.Second)
+	if err != nil {
+		if errors.Is(err, boltstore.ErrLocked) {
+			return fmt.Errorf("%w: is another sellerbot serve running on %s?", err, cfg.DBPath)
+		}
+		return err
+	}
+	defer store.Close()
+
+	metrics := bot.NewMetrics()
+	httpClient := &http.Client{Timeout: 15 * time.Second, Transport: metrics.Transport(nil)}
+	opts := []slack.Option{slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(httpClient), slack.OptionRetry(3)}
+	if cfg.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+	}
+	api := slack.New(cfg.BotToken, opts...)
+	auth, err := api.AuthTestContext(ctx)
+	if err != nil {
+		return fmt.Errorf("serve: Slack rejected SLACK_BOT_TOKEN (auth.test): %w", err)
+	}
+	log.Info("connected to Slack", "team", auth.Team, "bot_user", auth.UserID, "articles", len(kb.Articles()), "db", cfg.DBPath)
+
+	h := &handlers.Handlers{
+		KB: kb, Slack: api, Store: store, OpsChannel: cfg.OpsChannel, Admins: cfg.Admins,
+		Limit: handlers.NewRateLimiter(cfg.RateLimit, time.Minute), Counters: metrics, Log: log,
+		Respond: func(ctx context.Context, u string, msg *slack.WebhookMessage) error {
+			return slack.PostWebhookCustomHTTPContext(ctx, u, httpClient, msg)
+		},
+	}
+	if cfg.OpsChannel == "" {
+		log.Warn("SELLERBOT_OPS_CHANNEL is not set: 담당자 연결 will tell users it is unavailable")
+	}
+	disp := &bot.Dispatcher{H: h, Dedupe: store, BotUserID: auth.UserID, Log: log, Metrics: metrics}
+
+	web := &bot.HTTP{Verifier: bot.Verifier{Secret: cfg.SigningSecret}, Dispatcher: disp, Metrics: metrics, Log: log}
+	handler := web.Handler()
+	if cfg.SigningSecret == "" {
+		handler = withoutSlackPaths(handler) // Socket Mode only: nothing to verify with
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: SELLERBOT_ADDR %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	log.Info("serving HTTP", "addr", ln.Addr().String(), "http_mode", cfg.SigningSecret != "", "socket_mode", cfg.AppToken != "")
+
+	sockCtx, stopSocket := context.WithCancel(ctx)
+	defer stopSocket()
+	sockDone := make(chan struct{})
+	if cfg.AppToken != "" {
+		client := socketmode.New(api)
+		sock := &bot.Socket{Client: client, Events: client.Events, Dispatcher: disp, Log: log}
+		go func() { defer close(sockDone); sock.Run(sockCtx) }()
+	} else {
+		close(sockDone)
+	}
+
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case err := <-serveErr:
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
+	// Stop taking work, finish what is in flight (bounded), then close the
+	// database (deferred above).
+	stopSocket()
+	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		log.Warn("HTTP shutdown", "err", err)
+	}
+	<-sockDone
+	if err := disp.Shutdown(shutCtx); err != nil {
+		log.Warn("dispatcher shutdown", "err", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// withoutSlackPaths answers 404 on /slack/* when no signing secret is set:
+// unsigned requests must never be processed.
+func withoutSlackPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if bot.IsSlackPath(r.URL.Path) {
+			http.NotFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
