@@ -81,8 +81,7 @@ func (h *Handlers) share(ctx context.Context, a Action, v buttonValue) error {
 	blocks := append([]slack.Block{
 		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, userMention(a.User)+"님이 공유한 답변입니다.", false, false)),
 	}, answerBlocks(art, v.Question, false)...)
-	_, _, err := h.Slack.PostMessageContext(ctx, a.Channel, slack.MsgOptionText(plainAnswer(art), false), slack.MsgOptionBlocks(blocks...))
-	if err != nil {
+	if _, err := h.Slack.Post(ctx, Outgoing{Channel: a.Channel, Text: plainAnswer(art), Blocks: blocks}); err != nil {
 		return fmt.Errorf("sharing to %s: %w", a.Channel, err)
 	}
 	return nil
@@ -98,12 +97,7 @@ func (h *Handlers) ephemeral(ctx context.Context, t replyTarget, text string, bu
 			Text: text, Blocks: &slack.Blocks{BlockSet: blocks}, ResponseType: slack.ResponseTypeEphemeral, ReplaceOriginal: false,
 		})
 	}
-	opts := []slack.MsgOption{slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)}
-	if t.threadTS != "" {
-		opts = append(opts, slack.MsgOptionTS(t.threadTS))
-	}
-	_, err := h.Slack.PostEphemeralContext(ctx, t.channel, t.user, opts...)
-	return err
+	return h.Slack.PostEphemeral(ctx, t.user, Outgoing{Channel: t.channel, ThreadTS: t.threadTS, Text: text, Blocks: blocks})
 }
 
 // OnCommand handles a slash command.

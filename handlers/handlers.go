@@ -24,14 +24,22 @@ type Answerer interface {
 	Article(id string) (*knowledge.Article, bool)
 }
 
-// Slack is the part of the Slack Web API the handlers use; *slack.Client
-// satisfies it.
+// Outgoing is a message the bot sends.
+type Outgoing struct {
+	Channel  string
+	ThreadTS string // reply in this thread
+	Text     string // the notification and fallback text
+	Blocks   []slack.Block
+}
+
+// Slack is what the handlers need of Slack; bot.WebAPI adapts the Web API
+// client to it, and the console prints instead.
 type Slack interface {
-	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
-	UpdateMessageContext(ctx context.Context, channelID, timestamp string, options ...slack.MsgOption) (string, string, string, error)
-	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error)
-	PublishViewContext(ctx context.Context, req slack.PublishViewContextRequest) (*slack.ViewResponse, error)
-	GetPermalinkContext(ctx context.Context, params *slack.PermalinkParameters) (string, error)
+	Post(ctx context.Context, m Outgoing) (ts string, err error)
+	Update(ctx context.Context, ts string, m Outgoing) error
+	PostEphemeral(ctx context.Context, user string, m Outgoing) error
+	PublishHome(ctx context.Context, user string, blocks []slack.Block) error
+	Permalink(ctx context.Context, channel, ts string) (string, error)
 }
 
 // Store keeps feedback, declines, hand-offs and conversation turns.
@@ -167,11 +175,7 @@ func (h *Handlers) reply(ctx context.Context, t replyTarget, text string, blocks
 		}
 		return h.Respond(ctx, t.responseURL, msg)
 	}
-	opts := []slack.MsgOption{slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)}
-	if t.threadTS != "" {
-		opts = append(opts, slack.MsgOptionTS(t.threadTS))
-	}
-	_, _, err := h.Slack.PostMessageContext(ctx, t.channel, opts...)
+	_, err := h.Slack.Post(ctx, Outgoing{Channel: t.channel, ThreadTS: t.threadTS, Text: text, Blocks: blocks})
 	return err
 }
 

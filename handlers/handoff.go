@@ -32,7 +32,7 @@ func (h *Handlers) handoff(ctx context.Context, a Action, v buttonValue) error {
 	if a.Channel != "" && thread != "" {
 		// A link to the thread helps the team answer there; without it the
 		// hand-off still goes through.
-		if link, err := h.Slack.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: a.Channel, Ts: thread}); err == nil {
+		if link, err := h.Slack.Permalink(ctx, a.Channel, thread); err == nil {
 			permalink = link
 		} else {
 			h.log().Warn("no permalink for hand-off", "channel", a.Channel, "err", err)
@@ -45,8 +45,7 @@ func (h *Handlers) handoff(ctx context.Context, a Action, v buttonValue) error {
 	if err != nil {
 		return fmt.Errorf("storing hand-off: %w", err)
 	}
-	_, ts, err := h.Slack.PostMessageContext(ctx, h.OpsChannel,
-		slack.MsgOptionText(opsText(ho), false), slack.MsgOptionBlocks(opsBlocks(ho)...))
+	ts, err := h.Slack.Post(ctx, Outgoing{Channel: h.OpsChannel, Text: opsText(ho), Blocks: opsBlocks(ho)})
 	if err != nil {
 		return fmt.Errorf("posting hand-off %s to %s: %w", ho.ID, h.OpsChannel, err)
 	}
@@ -74,17 +73,12 @@ func (h *Handlers) resolve(ctx context.Context, a Action) error {
 	if err != nil {
 		return fmt.Errorf("resolving hand-off %q: %w", a.Value, err)
 	}
-	if _, _, _, err := h.Slack.UpdateMessageContext(ctx, ho.OpsChannel, ho.OpsTS,
-		slack.MsgOptionText(opsText(ho), false), slack.MsgOptionBlocks(opsBlocks(ho)...)); err != nil {
+	if err := h.Slack.Update(ctx, ho.OpsTS, Outgoing{Channel: ho.OpsChannel, Text: opsText(ho), Blocks: opsBlocks(ho)}); err != nil {
 		return fmt.Errorf("updating hand-off message %s: %w", ho.ID, err)
 	}
 	h.count("handoffs_resolved")
 	text := fmt.Sprintf("%s님, 문의하신 내용(접수번호 %s)을 담당자가 해결됨으로 처리했습니다. 더 궁금한 점이 있으면 언제든 물어봐 주세요.", userMention(ho.User), ho.ID)
-	opts := []slack.MsgOption{slack.MsgOptionText(text, false)}
-	if ho.ThreadTS != "" {
-		opts = append(opts, slack.MsgOptionTS(ho.ThreadTS))
-	}
-	if _, _, err := h.Slack.PostMessageContext(ctx, ho.Channel, opts...); err != nil {
+	if _, err := h.Slack.Post(ctx, Outgoing{Channel: ho.Channel, ThreadTS: ho.ThreadTS, Text: text}); err != nil {
 		return fmt.Errorf("telling %s that %s is resolved: %w", ho.User, ho.ID, err)
 	}
 	return nil

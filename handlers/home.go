@@ -31,16 +31,13 @@ const homeText = `*안녕하세요, 셀러봇입니다.* 👋
 
 // OnAppHome publishes the App Home tab for user.
 func (h *Handlers) OnAppHome(ctx context.Context, user string) {
-	view := slack.HomeTabViewRequest{
-		Type: slack.VTHomeTab,
-		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, homeText, false, false), nil, nil),
-			slack.NewDividerBlock(),
-			slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
-				fmt.Sprintf("마지막 업데이트: %s", h.now().In(kst).Format("2006-01-02 15:04")), false, false)),
-		}},
+	blocks := []slack.Block{
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, homeText, false, false), nil, nil),
+		slack.NewDividerBlock(),
+		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
+			fmt.Sprintf("마지막 업데이트: %s", h.now().In(kst).Format("2006-01-02 15:04")), false, false)),
 	}
-	if _, err := h.Slack.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view}); err != nil {
+	if err := h.Slack.PublishHome(ctx, user, blocks); err != nil {
 		h.count("handler_errors")
 		h.log().Error("publishing App Home failed", "user", user, "err", err)
 	}

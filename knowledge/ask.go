@@ -44,10 +44,11 @@ type Answer struct {
 // unit is one content word of a question, used to check how much of the
 // question an article covers.
 type unit struct {
-	words  []int32 // the word and its stem, where indexed
-	grams  []int32 // its bigrams that are indexed
-	nGrams int
-	weight float64
+	unknown bool    // a noun the base has never seen: a new topic
+	words   []int32 // the word and its stem, where indexed
+	grams   []int32 // its bigrams that are indexed
+	nGrams  int
+	weight  float64
 }
 
 // Ask answers one question from the knowledge base.
@@ -68,8 +69,10 @@ func (b *Base) AskInContext(question, context string) Answer {
 	}
 	named := platformsIn(q)
 	ranked := b.rank(qTerms, units, named)
-	if ctx != "" && (len(ranked) == 0 || !b.acceptable(ranked[0], qTerms)) {
-		// The question alone is not enough: read it together with the earlier one.
+	if ctx != "" && (len(ranked) == 0 || !b.acceptable(ranked[0], qTerms)) && !hasUnknown(units) {
+		// The question alone is not enough and brings nothing new ("팩스로
+		//보내도 되나요?"): read it together with the earlier one. A question
+		// with a word the base does not know ("점심 메뉴") is a new topic.
 		both := ctx + " " + q
 		cTerms, cUnits := b.analyze(both)
 		if len(cUnits) > 0 {
@@ -170,6 +173,7 @@ func (b *Base) analyze(q string) ([]int32, []unit) {
 			// An unknown noun ("노래", "페이팔") is the strongest sign that
 			// the question is about something the base does not cover.
 			u.weight = float64(ix.maxIDF)
+			u.unknown = true
 		}
 		if w.hangul && runes < 2 {
 			u.weight *= 0.5
@@ -182,6 +186,15 @@ func (b *Base) analyze(q string) ([]int32, []unit) {
 		units = append(units, u)
 	}
 	return qTerms, units
+}
+
+func hasUnknown(units []unit) bool {
+	for _, u := range units {
+		if u.unknown {
+			return true
+		}
+	}
+	return false
 }
 
 func isDigits(s string) bool {

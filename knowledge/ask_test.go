@@ -27,6 +27,7 @@ func TestAskBehaviour(t *testing.T) {
 		{"empty", "   ", "", false, ""},
 		{"follow-up uses the earlier question", "팩스로 보내도 되나요?", "과세여부 변경하려면 어떻게 해요", true, "02-6924-9010"},
 		{"follow-up that stands alone ignores context", "반품 가능 기간", "KYC 심사 기간", true, "7일"},
+		{"a new topic does not borrow the context", "점심 메뉴 추천해줘", "KYC 심사 기간이 얼마나 걸리나요?", false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -59,6 +59,7 @@ func commands() []command {
 	return []command{
 		{"ask", "[--json] [--kb DIR] QUESTION... | -", "answer a seller's question from the knowledge base", runAsk},
 		{"kb", "check [DIR]", "validate a knowledge directory (default: the embedded articles)", runKB},
+		{"console", "[--kb DIR] [--db FILE]", "try the bot in a terminal, without a Slack workspace", runConsole},
 		{"serve", "", "run the Slack bot (Socket Mode and/or HTTP; configured from the environment)", runServe},
 	}
 }

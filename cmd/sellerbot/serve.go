@@ -155,7 +155,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	log.Info("connected to Slack", "team", auth.Team, "bot_user", auth.UserID, "articles", len(kb.Articles()), "db", cfg.DBPath)
 
 	h := &handlers.Handlers{
-		KB: kb, Slack: api, Store: store, OpsChannel: cfg.OpsChannel, Admins: cfg.Admins,
+		KB: kb, Slack: bot.WebAPI{Client: api}, Store: store, OpsChannel: cfg.OpsChannel, Admins: cfg.Admins,
 		Limit: handlers.NewRateLimiter(cfg.RateLimit, time.Minute), Counters: metrics, Log: log,
 		Respond: func(ctx context.Context, u string, msg *slack.WebhookMessage) error {
 			return slack.PostWebhookCustomHTTPContext(ctx, u, httpClient, msg)

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sellerbot/sellerbot/boltstore"
+	"github.com/sellerbot/sellerbot/bot"
+	"github.com/sellerbot/sellerbot/handlers"
+)
+
+// runConsole runs the bot's handlers behind the terminal.
+func runConsole(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("console", e)
+	kbDir := fs.String("kb", e.getenv("SELLERBOT_KB_DIR"), "load the knowledge base from `DIR` (env SELLERBOT_KB_DIR)")
+	dbPath := fs.String("db", "", "keep state in this bbolt `file` (default: a temporary file removed at exit)")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: sellerbot console [--kb DIR] [--db FILE]")
+		fmt.Fprintln(e.stderr, "\nTry the bot in a terminal: type questions and slash commands, press numbered buttons.")
+		fs.PrintDefaults()
+	}
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	kb, err := loadBase(*kbDir, e)
+	if err != nil {
+		return err
+	}
+	path := *dbPath
+	if path == "" {
+		dir, err := os.MkdirTemp("", "sellerbot-console-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		path = filepath.Join(dir, "console.db")
+	}
+	store, err := boltstore.Open(path, 2*time.Second)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	con := &bot.Console{In: e.stdin, Out: e.stdout, User: "UCONSOLE", OpsChannel: "COPS"}
+	con.H = &handlers.Handlers{
+		KB: kb, Slack: con, Store: store, Respond: con.Respond, OpsChannel: "COPS",
+		Admins: map[string]bool{"UCONSOLE": true},
+		Log:    slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	}
+	return con.Run(ctx)
+}
