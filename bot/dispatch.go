@@ -121,39 +121,48 @@ func (d *Dispatcher) Shutdown(ctx context.Context) error {
 	}
 }
 
-// Event routes one Events API callback. eventID de-duplicates retries.
+// Event routes one Events API callback. eventID de-duplicates retries. The
+// check (a bbolt write, so an fsync) runs after the ack, in the background:
+// bbolt serializes writers, so of two racing deliveries only one is fresh.
 func (d *Dispatcher) Event(eventID string, inner slackevents.EventsAPIInnerEvent) {
 	d.init()
-	if eventID != "" && d.Dedupe != nil {
-		fresh, err := d.Dedupe.MarkEvent(eventID)
-		if err != nil {
-			// Better to answer twice than never: go on, but say so.
-			d.Log.Error("event de-duplication failed", "event_id", eventID, "err", err)
-		} else if !fresh {
-			d.Metrics.inc("events_duplicate")
-			d.Log.Info("duplicate event ignored", "event_id", eventID)
-			return
+	d.Metrics.inc("requests")
+	err := d.Go("event "+inner.Type, func(ctx context.Context) {
+		if eventID != "" && d.Dedupe != nil {
+			fresh, err := d.Dedupe.MarkEvent(eventID)
+			if err != nil {
+				// Better to answer twice than never: go on, but say so.
+				d.Log.Error("event de-duplication failed", "event_id", eventID, "err", err)
+			} else if !fresh {
+				d.Metrics.inc("events_duplicate")
+				d.Log.Info("duplicate event ignored", "event_id", eventID)
+				return
+			}
 		}
+		d.route(ctx, inner)
+	})
+	if err != nil {
+		d.Log.Warn("event dropped during shutdown", "event_id", eventID)
 	}
+}
+
+func (d *Dispatcher) route(ctx context.Context, inner slackevents.EventsAPIInnerEvent) {
 	switch ev := inner.Data.(type) {
 	case *slackevents.MessageEvent:
 		if ev.ChannelType != "im" || ev.SubType != "" || ev.BotID != "" || ev.User == "" || ev.User == d.BotUserID {
 			return // edits, deletions, bots and the bot itself
 		}
-		m := handlers.Message{User: ev.User, Channel: ev.Channel, Text: ev.Text, TS: ev.TimeStamp, ThreadTS: ev.ThreadTimeStamp}
-		d.run("message", func(ctx context.Context) { d.H.OnMessage(ctx, m) })
+		d.H.OnMessage(ctx, handlers.Message{User: ev.User, Channel: ev.Channel, Text: ev.Text, TS: ev.TimeStamp, ThreadTS: ev.ThreadTimeStamp})
 	case *slackevents.AppMentionEvent:
 		if ev.BotID != "" || ev.User == "" || ev.User == d.BotUserID {
 			return
 		}
-		m := handlers.Message{User: ev.User, Channel: ev.Channel, Text: ev.Text, TS: ev.TimeStamp, ThreadTS: ev.ThreadTimeStamp, Mention: true}
-		d.run("app_mention", func(ctx context.Context) { d.H.OnMessage(ctx, m) })
+		d.H.OnMessage(ctx, handlers.Message{User: ev.User, Channel: ev.Channel, Text: ev.Text, TS: ev.TimeStamp, ThreadTS: ev.ThreadTimeStamp, Mention: true})
 	case *slackevents.AppHomeOpenedEvent:
 		if ev.Tab != "home" {
 			return
 		}
-		user := ev.User
-		d.run("app_home_opened", func(ctx context.Context) { d.H.OnAppHome(ctx, user) })
+		d.H.OnAppHome(ctx, ev.User)
 	default:
 		d.Log.Info("event ignored", "type", inner.Type)
 	}
