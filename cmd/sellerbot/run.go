@@ -60,6 +60,8 @@ func commands() []command {
 		{"ask", "[--json] [--kb DIR] QUESTION... | -", "answer a seller's question from the knowledge base", runAsk},
 		{"kb", "check [DIR]", "validate a knowledge directory (default: the embedded articles)", runKB},
 		{"console", "[--kb DIR] [--db FILE]", "try the bot in a terminal, without a Slack workspace", runConsole},
+		{"report", "[--db FILE] [--kb DIR] [--limit N]", "show the most down-voted articles and the questions the bot could not answer", runReport},
+		{"healthcheck", "", "exit 0 if the serve on SELLERBOT_ADDR answers /healthz (for Docker)", runHealthcheck},
 		{"serve", "", "run the Slack bot (Socket Mode and/or HTTP; configured from the environment)", runServe},
 	}
 }

@@ -208,3 +208,37 @@ func TestKBCheck(t *testing.T) {
 		})
 	}
 }
+
+func TestConsoleScript(t *testing.T) {
+	in := "KYC 심사 기간이 얼마나 걸리나요?\n3\n1\n점심 메뉴 추천해줘\n/faq 반품 가능 기간\n9\n/home\n/quit\n"
+	r := runCmd(t, nil, in, "console")
+	if r.code != 0 {
+		t.Fatalf("console exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"2~3 영업일", "[1] 👍 도움이 됐어요", "[3] 담당자 연결", // the answer and its buttons
+		"── 담당자 채널 ──", "HO-", // 담당자 연결 pressed
+		"해결됨으로 처리했습니다",      // 해결됨 pressed in the ops message
+		"확실한 답변을 찾지 못했습니다",  // small talk declined
+		"(나만 보기)", "채널에 공유", // /faq
+		"[9]번 버튼이 없습니다", // a wrong number
+		"── 앱 홈 ──",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("console output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+func TestReportCommand(t *testing.T) {
+	r := runCmd(t, nil, "", "report", "--db", filepath.Join(t.TempDir(), "none.db"))
+	if r.code != 1 || !strings.Contains(r.stderr, "no database") {
+		t.Errorf("report without a database: exit %d %q", r.code, r.stderr)
+	}
+	db := filepath.Join(t.TempDir(), "console.db")
+	runCmd(t, nil, "스마트스토어 정산 주기 알려줘\n반품 기간\n2\n/quit\n", "console", "--db", db)
+	r = runCmd(t, nil, "", "report", "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, "스마트스토어 정산 주기") || !strings.Contains(r.stdout, "👎 1") {
+		t.Errorf("report: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -143,7 +143,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 	metrics := bot.NewMetrics()
 	httpClient := &http.Client{Timeout: 15 * time.Second, Transport: metrics.Transport(nil)}
-	opts := []slack.Option{slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(httpClient), slack.OptionRetry(3)}
+	// Retry 429 (honouring Retry-After), 5xx and connection errors, at
+	// most 3 times; after that the handler reports the failure to the user.
+	retry := slack.DefaultRetryConfig()
+	retry.MaxRetries = 3
+	retry.Handlers = slack.AllBuiltinRetryHandlers(retry)
+	opts := []slack.Option{slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(httpClient), slack.OptionRetryConfig(retry)}
 	if cfg.AppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
 	}

@@ -296,8 +296,16 @@ func TestServeEndToEnd(t *testing.T) {
 		}
 	}
 
+	// The Docker health check reaches the same server.
+	if r := runCmd(t, map[string]string{"SELLERBOT_ADDR": strings.TrimPrefix(base, "http://")}, "", "healthcheck"); r.code != 0 {
+		t.Errorf("healthcheck: exit %d %s", r.code, r.stderr)
+	}
+
 	if err := stop(); err != nil {
 		t.Errorf("run returned %v; want a clean shutdown", err)
+	}
+	if r := runCmd(t, map[string]string{"SELLERBOT_ADDR": strings.TrimPrefix(base, "http://")}, "", "healthcheck"); r.code != 1 {
+		t.Errorf("healthcheck after shutdown: exit %d; want 1", r.code)
 	}
 	if strings.Contains(stderr.String(), "xoxb-test-token") || strings.Contains(stderr.String(), testSecret) {
 		t.Errorf("a secret reached the log:\n%s", stderr.String())
