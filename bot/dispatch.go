@@ -193,6 +193,7 @@ func (d *Dispatcher) Interaction(cb slack.InteractionCallback) {
 		a := handlers.Action{
 			ActionID: act.ActionID, Value: act.Value, User: cb.User.ID, Channel: channel,
 			MessageTS: msgTS, ThreadTS: thread, ResponseURL: cb.ResponseURL, TriggerID: cb.TriggerID,
+			Ephemeral: cb.Container.IsEphemeral,
 		}
 		d.run("action "+act.ActionID, func(ctx context.Context) { d.H.OnAction(ctx, a) })
 	}

@@ -2,11 +2,27 @@ package bot
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/slack-go/slack"
 
 	"github.com/sellerbot/sellerbot/handlers"
 )
+
+// NewSlackClient builds the Web API client serve uses: it retries 429
+// (honouring Retry-After), 5xx and connection errors at most 3 times, after
+// which the caller sees the error (and the handler tells the user).
+func NewSlackClient(botToken, appToken, apiURL string, httpClient *http.Client) *slack.Client {
+	retry := slack.DefaultRetryConfig()
+	retry.MaxRetries = 3
+	// 5xx retries are opt-in in slack-go (not in AllBuiltinRetryHandlers).
+	retry.Handlers = append(slack.AllBuiltinRetryHandlers(retry), slack.NewServerErrorRetryHandler(retry))
+	opts := []slack.Option{slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(httpClient), slack.OptionRetryConfig(retry)}
+	if appToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(appToken))
+	}
+	return slack.New(botToken, opts...)
+}
 
 // WebAPI adapts slack-go's Web API client to what the handlers need.
 type WebAPI struct {

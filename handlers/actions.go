@@ -24,7 +24,7 @@ func (h *Handlers) OnAction(ctx context.Context, a Action) {
 	case a.ActionID == ActionHelpful || a.ActionID == ActionUnhelpful:
 		err = h.feedback(ctx, t, a, v)
 	case strings.HasPrefix(a.ActionID, ActionSuggest):
-		err = h.suggestion(ctx, t, v)
+		err = h.suggestion(ctx, t, v, a.Ephemeral)
 	case a.ActionID == ActionShare:
 		err = h.share(ctx, a, v)
 	case a.ActionID == ActionHandoff:
@@ -59,16 +59,20 @@ func (h *Handlers) feedback(ctx context.Context, t replyTarget, a Action, v butt
 }
 
 // suggestion answers with the article the user picked from a decline.
-func (h *Handlers) suggestion(ctx context.Context, t replyTarget, v buttonValue) error {
+func (h *Handlers) suggestion(ctx context.Context, t replyTarget, v buttonValue, private bool) error {
 	art, ok := h.KB.Article(v.Article)
 	if !ok {
 		return userError{"이 문서는 더 이상 없습니다. 질문을 다시 보내 주시거나 담당자에게 연결해 주세요."}
+	}
+	h.count("answers")
+	if private && t.responseURL != "" {
+		// Under a private /faq decline the answer stays private too.
+		return h.reply(ctx, t, plainAnswer(art), answerBlocks(art, v.Question, true), true)
 	}
 	t.responseURL = "" // the answer goes into the thread, for others to see too
 	if t.channel == "" {
 		return userError{"답변을 보낼 대화를 찾지 못했습니다. 질문을 다시 보내 주세요."}
 	}
-	h.count("answers")
 	return h.reply(ctx, t, plainAnswer(art), answerBlocks(art, v.Question, false), false)
 }
 

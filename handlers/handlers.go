@@ -89,6 +89,7 @@ type Action struct {
 	ThreadTS    string // its thread, if any
 	ResponseURL string
 	TriggerID   string
+	Ephemeral   bool // the button was on a message only this user sees
 }
 
 // Handlers does the bot's work. The zero value is not usable: set KB,

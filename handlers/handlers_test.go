@@ -243,6 +243,13 @@ func TestButtons(t *testing.T) {
 			t.Errorf("posts = %+v", f.slack.posts)
 		}
 	})
+	t.Run("suggestion under a private decline stays private", func(t *testing.T) {
+		f := newFixture(t)
+		f.h.OnAction(ctx, Action{ActionID: ActionSuggest + "_2", Value: value, User: "U1", Channel: "C1", ResponseURL: "https://hooks/x", Ephemeral: true})
+		if len(f.slack.posts) != 0 || len(f.slack.responses) != 1 || f.slack.responses[0].ResponseType != slack.ResponseTypeEphemeral {
+			t.Errorf("posts=%d responses=%+v; want one ephemeral response", len(f.slack.posts), f.slack.responses)
+		}
+	})
 	t.Run("share posts to the channel", func(t *testing.T) {
 		f := newFixture(t)
 		f.h.OnAction(ctx, Action{ActionID: ActionShare, Value: value, User: "U1", Channel: "C1", ResponseURL: "https://hooks/x"})

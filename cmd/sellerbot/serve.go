@@ -143,16 +143,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 	metrics := bot.NewMetrics()
 	httpClient := &http.Client{Timeout: 15 * time.Second, Transport: metrics.Transport(nil)}
-	// Retry 429 (honouring Retry-After), 5xx and connection errors, at
-	// most 3 times; after that the handler reports the failure to the user.
-	retry := slack.DefaultRetryConfig()
-	retry.MaxRetries = 3
-	retry.Handlers = slack.AllBuiltinRetryHandlers(retry)
-	opts := []slack.Option{slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(httpClient), slack.OptionRetryConfig(retry)}
-	if cfg.AppToken != "" {
-		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
-	}
-	api := slack.New(cfg.BotToken, opts...)
+	api := bot.NewSlackClient(cfg.BotToken, cfg.AppToken, cfg.APIURL, httpClient)
 	auth, err := api.AuthTestContext(ctx)
 	if err != nil {
 		return fmt.Errorf("serve: Slack rejected SLACK_BOT_TOKEN (auth.test): %w", err)
