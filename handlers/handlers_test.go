@@ -355,7 +355,7 @@ func TestReport(t *testing.T) {
 	} {
 		f.store.AddFeedback(fb)
 	}
-	for _, q := range []string{"스마트스토어 정산 주기", "스마트스토어 정산 주기는요", "점심 메뉴 추천", "스마트 스토어 정산주기 알려줘"} {
+	for _, q := range []string{"스마트스토어 정산 주기", "스마트스토어 정산 주기는요", "점심 메뉴 추천 010-1234-5678", "스마트 스토어 정산주기 알려줘"} {
 		f.store.AddDecline(sellerbot.Decline{Question: q})
 	}
 	fb, _ := f.store.Feedback()
@@ -368,7 +368,7 @@ func TestReport(t *testing.T) {
 		t.Errorf("groups = %+v; want the three 정산 주기 questions together", r.Declined)
 	}
 	text := r.Text(10)
-	if !strings.Contains(text, "👎 2") || !strings.Contains(text, "외 2건") {
+	if !strings.Contains(text, "👎 2") || !strings.Contains(text, "외 2건") || strings.Contains(text, "1234-5678") || !strings.Contains(text, "5678") {
 		t.Errorf("report text:\n%s", text)
 	}
 }
