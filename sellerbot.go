@@ -52,3 +52,12 @@ type Turn struct {
 	Question  string    `json:"question"`
 	ArticleID string    `json:"article_id,omitempty"`
 }
+
+// KST is Korea Standard Time, in which sellers' days and IDs are counted.
+var KST = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Seoul")
+	if err != nil {
+		return time.FixedZone("KST", 9*3600) // Korea has no daylight saving time
+	}
+	return loc
+}()

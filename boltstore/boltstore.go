@@ -149,7 +149,7 @@ func (s *Store) Declines() ([]sellerbot.Decline, error) {
 // HO-20261123-0001 (numbered per day, Korea time).
 func (s *Store) CreateHandoff(h sellerbot.Handoff) (sellerbot.Handoff, error) {
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		day := h.At.In(seoul).Format("20060102")
+		day := h.At.In(sellerbot.KST).Format("20060102")
 		n, err := nextCounter(tx, "handoff-"+day)
 		if err != nil {
 			return err
@@ -220,14 +220,6 @@ func (s *Store) LastTurn(key string) (sellerbot.Turn, bool, error) {
 	})
 	return t, found, err
 }
-
-var seoul = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Seoul")
-	if err != nil {
-		return time.FixedZone("KST", 9*3600) // Korea has no daylight saving time
-	}
-	return loc
-}()
 
 func (s *Store) appendJSON(bucket []byte, v any) error {
 	return s.db.Update(func(tx *bolt.Tx) error {

@@ -96,7 +96,7 @@ func opsBlocks(ho sellerbot.Handoff) []slack.Block {
 	}
 	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, head, false, false), nil, nil)}
 	if ho.Status == sellerbot.HandoffResolved {
-		done := fmt.Sprintf("✅ %s님이 %s에 해결됨으로 처리했습니다.", userMention(ho.ResolvedBy), ho.ResolvedAt.In(kst).Format("2006-01-02 15:04"))
+		done := fmt.Sprintf("✅ %s님이 %s에 해결됨으로 처리했습니다.", userMention(ho.ResolvedBy), ho.ResolvedAt.In(sellerbot.KST).Format("2006-01-02 15:04"))
 		return append(blocks, slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, done, false, false)))
 	}
 	return append(blocks, slack.NewActionBlock("", button(ActionResolve, "해결됨", ho.ID, "primary")))

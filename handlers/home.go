@@ -3,18 +3,11 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/slack-go/slack"
-)
 
-var kst = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Seoul")
-	if err != nil {
-		return time.FixedZone("KST", 9*3600) // Korea has no daylight saving time
-	}
-	return loc
-}()
+	"github.com/sellerbot/sellerbot"
+)
 
 // homeText is the App Home tab: what the bot does and how to use it.
 const homeText = `*안녕하세요, 셀러봇입니다.* 👋
@@ -35,7 +28,7 @@ func (h *Handlers) OnAppHome(ctx context.Context, user string) {
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, homeText, false, false), nil, nil),
 		slack.NewDividerBlock(),
 		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
-			fmt.Sprintf("마지막 업데이트: %s", h.now().In(kst).Format("2006-01-02 15:04")), false, false)),
+			fmt.Sprintf("마지막 업데이트: %s", h.now().In(sellerbot.KST).Format("2006-01-02 15:04")), false, false)),
 	}
 	if err := h.Slack.PublishHome(ctx, user, blocks); err != nil {
 		h.count("handler_errors")
