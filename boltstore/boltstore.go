@@ -27,7 +27,8 @@ var (
 	bucketHandoffs = []byte("handoffs") // id -> Handoff
 	bucketTurns    = []byte("turns")    // channel/thread -> Turn
 	bucketCounters = []byte("counters") // name -> uint64
-	allBuckets     = [][]byte{bucketEvents, bucketFeedback, bucketDeclines, bucketHandoffs, bucketTurns, bucketCounters}
+	allBuckets     = [][]byte{bucketEvents, bucketFeedback, bucketDeclines, bucketHandoffs, bucketTurns, bucketCounters,
+		bucketRequests, bucketRequestKeys, bucketRequestUser, bucketRequestTodo}
 )
 
 // EventTTL is how long a delivered event id is remembered: Slack retries a

@@ -28,6 +28,14 @@ type Console struct {
 	buttons []consoleButton // the buttons on screen, numbered from 1
 	seq     int             // fake message timestamps
 	thread  string          // the conversation's thread, so follow-ups are read together
+	reader  *bufio.Reader
+	view    *consoleView // a modal opened by the last input, filled in next
+}
+
+// consoleView is a modal being filled in at the terminal.
+type consoleView struct {
+	id   string
+	view slack.ModalViewRequest
 }
 
 type consoleButton struct {
@@ -42,8 +50,9 @@ func (c *Console) Run(ctx context.Context) error {
 		c.User = "UCONSOLE"
 	}
 	fmt.Fprintln(c.Out, "셀러봇 콘솔입니다. 질문을 입력해 주세요. 번호를 입력하면 그 버튼을 누릅니다.")
-	fmt.Fprintln(c.Out, "명령: /faq 질문, /home, /new (새 대화), /help, /quit")
+	fmt.Fprintln(c.Out, "명령: /faq 질문, /cancel-request, /tax-status, /api-key, /requests, /home, /new (새 대화), /help, /quit")
 	r := bufio.NewReader(c.In)
+	c.reader = r
 	for {
 		if ctx.Err() != nil {
 			return nil
@@ -56,6 +65,9 @@ func (c *Console) Run(ctx context.Context) error {
 		line = strings.TrimSpace(line)
 		if line != "" {
 			if c.handle(ctx, line) {
+				return nil
+			}
+			if c.fillViews(ctx) {
 				return nil
 			}
 		}
@@ -72,7 +84,9 @@ func (c *Console) handle(ctx context.Context, line string) (quit bool) {
 	case line == "/quit" || line == "/exit":
 		return true
 	case line == "/help":
-		fmt.Fprintln(c.Out, "질문을 그대로 입력하면 DM으로 보낸 것과 같습니다. /faq 질문 은 나만 보이는 답변입니다.\n버튼은 [번호]로 표시되며, 번호를 입력하면 누릅니다. /new 는 새 대화를 시작합니다.")
+		fmt.Fprintln(c.Out, "질문을 그대로 입력하면 DM으로 보낸 것과 같습니다. /faq 질문 은 나만 보이는 답변입니다.\n"+
+			"/cancel-request, /tax-status, /api-key 는 요청 양식을 한 항목씩 묻고, /requests 는 내 요청을 보여 줍니다.\n"+
+			"버튼은 [번호]로 표시되며, 번호를 입력하면 누릅니다. /new 는 새 대화를 시작합니다.")
 	case line == "/home":
 		c.H.OnAppHome(ctx, c.User)
 	case line == "/new":
@@ -82,7 +96,7 @@ func (c *Console) handle(ctx context.Context, line string) (quit bool) {
 		fmt.Fprintln(c.Out, "(새 대화를 시작합니다)")
 	case strings.HasPrefix(line, "/"):
 		name, text, _ := strings.Cut(line, " ")
-		c.H.OnCommand(ctx, handlers.Command{Name: name, Text: strings.TrimSpace(text), User: c.User, Channel: consoleChannel, ResponseURL: "console://respond"})
+		c.H.OnCommand(ctx, handlers.Command{Name: name, Text: strings.TrimSpace(text), User: c.User, Channel: consoleChannel, ResponseURL: "console://respond", TriggerID: "console"})
 	case isNumber(line):
 		c.press(ctx, line)
 	default:
@@ -122,7 +136,7 @@ func (c *Console) press(ctx context.Context, n string) {
 	fmt.Fprintf(c.Out, "(%s 버튼을 눌렀습니다)\n", b.label)
 	c.H.OnAction(ctx, handlers.Action{
 		ActionID: b.actionID, Value: b.value, User: c.User, Channel: b.channel,
-		MessageTS: b.ts, ThreadTS: b.threadTS, ResponseURL: "console://respond",
+		MessageTS: b.ts, ThreadTS: b.threadTS, ResponseURL: "console://respond", TriggerID: "console",
 	})
 }
 

@@ -22,6 +22,7 @@ type Handler interface {
 	OnCommand(ctx context.Context, c handlers.Command)
 	OnAction(ctx context.Context, a handlers.Action)
 	OnAppHome(ctx context.Context, user string)
+	OnViewSubmission(ctx context.Context, s handlers.ViewSubmission) handlers.ViewResponse
 }
 
 // Deduper remembers event ids so that a retried delivery is done once.
@@ -42,6 +43,7 @@ type Dispatcher struct {
 
 	once    sync.Once
 	sem     chan struct{}
+	lowSem  chan struct{} // follow-up work, so it never crowds out acks
 	wg      sync.WaitGroup
 	mu      sync.Mutex
 	closed  bool
@@ -52,9 +54,15 @@ type Dispatcher struct {
 // MaxInFlight bounds how many inputs are worked on at once.
 const MaxInFlight = 64
 
+// MaxFollowUps bounds the work that follows an answered modal (posting the
+// request, the receipt). It is already safe on disk, so under a burst it
+// waits and leaves the CPU to the acknowledgements Slack is waiting for.
+const MaxFollowUps = 4
+
 func (d *Dispatcher) init() {
 	d.once.Do(func() {
 		d.sem = make(chan struct{}, MaxInFlight)
+		d.lowSem = make(chan struct{}, MaxFollowUps)
 		d.baseCtx, d.cancel = context.WithCancel(context.Background())
 		if d.Log == nil {
 			d.Log = slog.Default()
@@ -73,6 +81,10 @@ var ErrClosed = errors.New("dispatcher is shutting down")
 // own goroutine.
 func (d *Dispatcher) Go(name string, fn func(ctx context.Context)) error {
 	d.init()
+	return d.goWith(d.sem, name, fn)
+}
+
+func (d *Dispatcher) goWith(sem chan struct{}, name string, fn func(ctx context.Context)) error {
 	d.mu.Lock()
 	if d.closed {
 		d.mu.Unlock()
@@ -83,11 +95,11 @@ func (d *Dispatcher) Go(name string, fn func(ctx context.Context)) error {
 	go func() {
 		defer d.wg.Done()
 		select {
-		case d.sem <- struct{}{}:
+		case sem <- struct{}{}:
 		case <-d.baseCtx.Done():
 			return
 		}
-		defer func() { <-d.sem }()
+		defer func() { <-sem }()
 		ctx, cancel := context.WithTimeout(d.baseCtx, d.Timeout)
 		defer cancel()
 		defer func() {
@@ -174,12 +186,23 @@ func (d *Dispatcher) Command(s slack.SlashCommand) {
 	d.run("command "+s.Command, func(ctx context.Context) { d.H.OnCommand(ctx, c) })
 }
 
-// Interaction routes button clicks.
-func (d *Dispatcher) Interaction(cb slack.InteractionCallback) {
-	if cb.Type != slack.InteractionTypeBlockActions {
+// Interaction routes button clicks and modal submissions. A submission is
+// answered synchronously: the returned response (nil: close the modal) is
+// what the transport sends back to Slack, within its 3 seconds.
+func (d *Dispatcher) Interaction(cb slack.InteractionCallback) *slack.ViewSubmissionResponse {
+	d.init()
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		d.blockActions(cb)
+	case slack.InteractionTypeViewSubmission:
+		return d.viewSubmission(cb)
+	default:
 		d.Log.Info("interaction ignored", "type", cb.Type)
-		return
 	}
+	return nil
+}
+
+func (d *Dispatcher) blockActions(cb slack.InteractionCallback) {
 	channel := cb.Channel.ID
 	if channel == "" {
 		channel = cb.Container.ChannelID
@@ -189,14 +212,112 @@ func (d *Dispatcher) Interaction(cb slack.InteractionCallback) {
 	if msgTS == "" {
 		msgTS = cb.Container.MessageTs
 	}
+	var viewValues map[string]string
+	if cb.View.ID != "" {
+		viewValues = flattenState(cb.View.State)
+	}
 	for _, act := range cb.ActionCallback.BlockActions {
 		a := handlers.Action{
-			ActionID: act.ActionID, Value: act.Value, User: cb.User.ID, Channel: channel,
+			ActionID: act.ActionID, Value: actionValue(*act), User: cb.User.ID, Channel: channel,
 			MessageTS: msgTS, ThreadTS: thread, ResponseURL: cb.ResponseURL, TriggerID: cb.TriggerID,
-			Ephemeral: cb.Container.IsEphemeral,
+			Ephemeral: cb.Container.IsEphemeral, BlockID: act.BlockID,
+			ViewID: cb.View.ID, ViewHash: cb.View.Hash, ViewCallbackID: cb.View.CallbackID,
+			ViewMetadata: cb.View.PrivateMetadata, ViewValues: viewValues,
 		}
 		d.run("action "+act.ActionID, func(ctx context.Context) { d.H.OnAction(ctx, a) })
 	}
+}
+
+// SubmissionTimeout bounds the synchronous part of a modal submission:
+// Slack gives up after 3 seconds.
+const SubmissionTimeout = 2500 * time.Millisecond
+
+// stillWorking is shown when a submission could not be judged in time.
+const stillWorking = "처리가 지연되고 있습니다. 잠시 후 [접수하기]를 다시 눌러 주세요. 두 번 눌러도 한 번만 접수됩니다."
+
+func (d *Dispatcher) viewSubmission(cb slack.InteractionCallback) (resp *slack.ViewSubmissionResponse) {
+	d.Metrics.inc("requests")
+	s := handlers.ViewSubmission{
+		CallbackID: cb.View.CallbackID, ViewID: cb.View.ID, Hash: cb.View.Hash,
+		Metadata: cb.View.PrivateMetadata, User: cb.User.ID, Values: flattenState(cb.View.State),
+	}
+	ctx, cancel := context.WithTimeout(d.baseCtx, SubmissionTimeout)
+	defer cancel()
+	type result struct {
+		r     handlers.ViewResponse
+		panic bool
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				d.Metrics.inc("handler_panics")
+				d.Log.Error("view submission panicked", "callback_id", s.CallbackID, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				done <- result{panic: true}
+			}
+		}()
+		done <- result{r: d.H.OnViewSubmission(ctx, s)}
+	}()
+	var res result
+	select {
+	case res = <-done:
+	case <-ctx.Done():
+		d.Log.Error("view submission took too long", "callback_id", s.CallbackID, "user", s.User)
+		return errorsOnFirstBlock(cb.View, stillWorking)
+	}
+	if res.panic {
+		return errorsOnFirstBlock(cb.View, "죄송합니다. 접수 중 문제가 생겼습니다. 잠시 후 다시 눌러 주세요.")
+	}
+	if res.r.After != nil {
+		if err := d.goWith(d.lowSem, "after view "+s.CallbackID, res.r.After); err != nil {
+			d.Log.Warn("follow-up dropped during shutdown; it will be retried", "callback_id", s.CallbackID)
+		}
+	}
+	switch {
+	case len(res.r.Errors) > 0:
+		return slack.NewErrorsViewSubmissionResponse(res.r.Errors)
+	case res.r.Update != nil:
+		return slack.NewUpdateViewSubmissionResponse(res.r.Update)
+	}
+	return nil
+}
+
+// errorsOnFirstBlock keeps the modal open with msg under its first input.
+func errorsOnFirstBlock(v slack.View, msg string) *slack.ViewSubmissionResponse {
+	for _, b := range v.Blocks.BlockSet {
+		if in, ok := b.(*slack.InputBlock); ok {
+			return slack.NewErrorsViewSubmissionResponse(map[string]string{in.BlockID: msg})
+		}
+	}
+	for id := range v.State.Values { // blocks may be absent from the payload
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{id: msg})
+	}
+	return nil
+}
+
+// flattenState turns a view's state into one value per block: the text,
+// the selected option's value or the picked date.
+func flattenState(st *slack.ViewState) map[string]string {
+	out := map[string]string{}
+	if st == nil {
+		return out
+	}
+	for blockID, actions := range st.Values {
+		for _, act := range actions {
+			out[blockID] = actionValue(act)
+		}
+	}
+	return out
+}
+
+func actionValue(a slack.BlockAction) string {
+	switch {
+	case a.SelectedOption.Value != "":
+		return a.SelectedOption.Value
+	case a.SelectedDate != "":
+		return a.SelectedDate
+	}
+	return a.Value
 }
 
 func (d *Dispatcher) run(name string, fn func(ctx context.Context)) {

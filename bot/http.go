@@ -139,6 +139,20 @@ func (h *HTTP) interactions(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
+	if cb.Type == slack.InteractionTypeViewSubmission {
+		// The modal's answer rides on this response: the request is stored
+		// (or its errors found) before Slack hears back.
+		resp := h.Dispatcher.Interaction(cb)
+		if resp == nil {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if err := json.NewEncoder(w).Encode(resp); err != nil {
+			h.log().Error("writing view submission response", "err", err)
+		}
+		return
+	}
 	w.WriteHeader(http.StatusOK)
 	h.Dispatcher.Interaction(cb)
 }

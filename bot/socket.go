@@ -105,9 +105,29 @@ func (s *Socket) Handle(evt socketmode.Event, log *slog.Logger) {
 			s.Dispatcher.Command(cmd)
 		}
 	case socketmode.EventTypeInteractive:
-		ack()
-		if cb, ok := evt.Data.(slack.InteractionCallback); ok {
+		cb, ok := evt.Data.(slack.InteractionCallback)
+		if !ok {
+			ack()
+			return
+		}
+		if cb.Type != slack.InteractionTypeViewSubmission {
+			ack()
 			s.Dispatcher.Interaction(cb)
+			return
+		}
+		// A submission's answer is carried by the ack itself.
+		resp := s.Dispatcher.Interaction(cb)
+		if evt.Request == nil {
+			return
+		}
+		var err error
+		if resp == nil {
+			err = s.Client.Ack(*evt.Request)
+		} else {
+			err = s.Client.Ack(*evt.Request, resp)
+		}
+		if err != nil {
+			log.Error("socket mode ack failed", "err", err)
 		}
 	case socketmode.EventTypeConnected:
 		log.Info("socket mode connected")

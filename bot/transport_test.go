@@ -36,6 +36,30 @@ type fakeHandler struct {
 	homes    []string
 	block    chan struct{} // when set, handlers wait on it
 	panicOn  string
+	subs     []handlers.ViewSubmission
+	viewResp handlers.ViewResponse
+	viewWait time.Duration // a slow submission handler
+	afters   int
+}
+
+func (f *fakeHandler) OnViewSubmission(ctx context.Context, s handlers.ViewSubmission) handlers.ViewResponse {
+	if f.viewWait > 0 {
+		select {
+		case <-time.After(f.viewWait):
+		case <-ctx.Done():
+		}
+	}
+	if f.panicOn != "" && s.CallbackID == f.panicOn {
+		panic("boom")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.subs = append(f.subs, s)
+	resp := f.viewResp
+	if resp.After != nil {
+		resp.After = func(context.Context) { f.mu.Lock(); f.afters++; f.mu.Unlock() }
+	}
+	return resp
 }
 
 func (f *fakeHandler) wait() {
@@ -253,9 +277,10 @@ func TestDispatcherPanicAndShutdown(t *testing.T) {
 
 // fakeSocket records Socket Mode acks.
 type fakeSocket struct {
-	mu   sync.Mutex
-	acks []string
-	runs int
+	mu       sync.Mutex
+	acks     []string
+	payloads []any
+	runs     int
 }
 
 func (f *fakeSocket) RunContext(ctx context.Context) error {
@@ -270,10 +295,11 @@ func (f *fakeSocket) RunContext(ctx context.Context) error {
 	}
 }
 
-func (f *fakeSocket) Ack(req socketmode.Request, _ ...any) error {
+func (f *fakeSocket) Ack(req socketmode.Request, payload ...any) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.acks = append(f.acks, req.EnvelopeID)
+	f.payloads = append(f.payloads, payload)
 	return nil
 }
 
@@ -329,8 +355,7 @@ func BenchmarkAck200Concurrent(b *testing.B) {
 	defer d.Shutdown(context.Background())
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 200}}
 	body := []byte(`{"type":"event_callback","event_id":"%s","event":{"type":"message","channel":"D1","user":"U1","text":"반품 기간","ts":"1.0","channel_type":"im"}}`)
-	var lat []time.Duration
-	var mu sync.Mutex
+	lat := &latencies{}
 	n := 0
 	b.ResetTimer()
 	for b.Loop() {
@@ -338,31 +363,53 @@ func BenchmarkAck200Concurrent(b *testing.B) {
 		for i := 0; i < 200; i++ {
 			n++
 			payload := []byte(fmt.Sprintf(string(body), fmt.Sprintf("Ev%d", n)))
-			ts := strconv.FormatInt(time.Now().Unix(), 10)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				req, _ := http.NewRequest(http.MethodPost, srv.URL+"/slack/events", bytes.NewReader(payload))
-				req.Header.Set("X-Slack-Request-Timestamp", ts)
-				req.Header.Set("X-Slack-Signature", SignatureHeader("secret", ts, payload))
-				start := time.Now()
-				resp, err := client.Do(req)
-				el := time.Since(start)
+				resp, err := lat.do(client, signedRequest(srv.URL+"/slack/events", "application/json", payload))
 				if err != nil || resp.StatusCode != 200 {
 					b.Errorf("request failed: %v", err)
 					return
 				}
 				resp.Body.Close()
-				mu.Lock()
-				lat = append(lat, el)
-				mu.Unlock()
 			}()
 		}
 		wg.Wait()
 	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	if len(lat) > 0 {
-		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	lat.report(b)
+}
+
+// signedRequest is a request signed like Slack signs it, with "secret".
+func signedRequest(u, contentType string, body []byte) *http.Request {
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, _ := http.NewRequest(http.MethodPost, u, bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", SignatureHeader("secret", ts, body))
+	return req
+}
+
+// latencies collects response times from concurrent requests.
+type latencies struct {
+	mu  sync.Mutex
+	all []time.Duration
+}
+
+func (l *latencies) do(c *http.Client, req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := c.Do(req)
+	el := time.Since(start)
+	l.mu.Lock()
+	l.all = append(l.all, el)
+	l.mu.Unlock()
+	return resp, err
+}
+
+// report adds p50 and p99 in milliseconds to the benchmark's output.
+func (l *latencies) report(b *testing.B) {
+	sort.Slice(l.all, func(i, j int) bool { return l.all[i] < l.all[j] })
+	if len(l.all) > 0 {
+		b.ReportMetric(float64(l.all[len(l.all)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(l.all[len(l.all)*99/100].Microseconds())/1000, "p99-ms")
 	}
 }

@@ -2,7 +2,10 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"sync"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -26,7 +29,8 @@ func NewSlackClient(botToken, appToken, apiURL string, httpClient *http.Client) 
 
 // WebAPI adapts slack-go's Web API client to what the handlers need.
 type WebAPI struct {
-	Client *slack.Client
+	Client  *slack.Client
+	Members *MemberCache // optional; caches conversations.members
 }
 
 func msgOptions(m handlers.Outgoing) []slack.MsgOption {
@@ -68,4 +72,98 @@ func (w WebAPI) PublishHome(ctx context.Context, user string, blocks []slack.Blo
 // Permalink returns a link to a message (chat.getPermalink).
 func (w WebAPI) Permalink(ctx context.Context, channel, ts string) (string, error) {
 	return w.Client.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
+}
+
+// OpenView opens a modal (views.open); the trigger id is valid 3 seconds.
+func (w WebAPI) OpenView(ctx context.Context, triggerID string, view slack.ModalViewRequest) error {
+	_, err := w.Client.OpenViewContext(ctx, triggerID, view)
+	return err
+}
+
+// UpdateView replaces an open modal (views.update). hash guards against
+// overwriting a newer version of the view.
+func (w WebAPI) UpdateView(ctx context.Context, viewID, hash string, view slack.ModalViewRequest) error {
+	_, err := w.Client.UpdateViewContext(ctx, view, "", hash, viewID)
+	return err
+}
+
+// IsMember reports whether user is in channel (conversations.members),
+// remembering each channel's members for a minute: a burst of button clicks
+// then costs one call.
+func (w WebAPI) IsMember(ctx context.Context, channel, user string) (bool, error) {
+	if w.Members == nil {
+		return w.fetchMembers(ctx, channel, user)
+	}
+	return w.Members.isMember(ctx, channel, user, w.listMembers)
+}
+
+func (w WebAPI) fetchMembers(ctx context.Context, channel, user string) (bool, error) {
+	members, err := w.listMembers(ctx, channel)
+	if err != nil {
+		return false, err
+	}
+	return members[user], nil
+}
+
+func (w WebAPI) listMembers(ctx context.Context, channel string) (map[string]bool, error) {
+	members := map[string]bool{}
+	params := &slack.GetUsersInConversationParameters{ChannelID: channel, Limit: 1000}
+	for range 100 { // at most 100,000 members
+		ids, next, err := w.Client.GetUsersInConversationContext(ctx, params)
+		if err != nil {
+			return nil, fmt.Errorf("members of %s: %w", channel, err)
+		}
+		for _, id := range ids {
+			members[id] = true
+		}
+		if next == "" {
+			return members, nil
+		}
+		params.Cursor = next
+	}
+	return members, nil
+}
+
+// MemberCache remembers channel members briefly.
+type MemberCache struct {
+	TTL time.Duration    // default one minute
+	Now func() time.Time // defaults to time.Now
+
+	mu      sync.Mutex
+	entries map[string]memberEntry
+}
+
+type memberEntry struct {
+	at      time.Time
+	members map[string]bool
+}
+
+func (c *MemberCache) isMember(ctx context.Context, channel, user string, fetch func(context.Context, string) (map[string]bool, error)) (bool, error) {
+	now := time.Now
+	if c.Now != nil {
+		now = c.Now
+	}
+	ttl := c.TTL
+	if ttl == 0 {
+		ttl = time.Minute
+	}
+	c.mu.Lock()
+	e, ok := c.entries[channel]
+	c.mu.Unlock()
+	// A member who just joined is not refused for a stale minute: refetch
+	// on a miss.
+	if ok && now().Sub(e.at) < ttl && e.members[user] {
+		return true, nil
+	}
+	members, err := fetch(ctx, channel)
+	if err != nil {
+		return false, err
+	}
+	c.mu.Lock()
+	if c.entries == nil {
+		c.entries = map[string]memberEntry{}
+	}
+	c.entries[channel] = memberEntry{at: now(), members: members}
+	c.mu.Unlock()
+	return members[user], nil
 }

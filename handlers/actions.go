@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sellerbot/sellerbot"
+	"github.com/sellerbot/sellerbot/forms"
 )
 
 // OnAction handles a click on one of the bot's buttons.
@@ -31,6 +32,14 @@ func (h *Handlers) OnAction(ctx context.Context, a Action) {
 		err = h.handoff(ctx, a, v)
 	case a.ActionID == ActionResolve:
 		err = h.resolve(ctx, a)
+	case a.ActionID == fieldAction && a.ViewID != "":
+		err = h.redrawForm(ctx, a)
+	case a.ActionID == ActionProgress:
+		err = h.changeStatus(ctx, a, forms.InProgress)
+	case a.ActionID == ActionDone:
+		err = h.changeStatus(ctx, a, forms.Done)
+	case a.ActionID == ActionReject:
+		err = h.askReject(ctx, a)
 	default:
 		h.log().Warn("unknown action", "action_id", a.ActionID, "user", a.User)
 		return
@@ -113,9 +122,15 @@ func (h *Handlers) OnCommand(ctx context.Context, c Command) {
 		err = h.faqCommand(ctx, c)
 	case "/faq-report":
 		err = h.reportCommand(ctx, c)
+	case "/requests":
+		err = h.requestsCommand(ctx, c)
 	default:
+		if f, ok := forms.ByCommand(c.Name); ok {
+			err = h.requestCommand(ctx, c, f)
+			break
+		}
 		h.log().Warn("unknown command", "command", c.Name, "user", c.User)
-		err = userError{fmt.Sprintf("`%s` 명령은 지원하지 않습니다. `/faq 질문`으로 물어봐 주세요.", escape(c.Name))}
+		err = userError{fmt.Sprintf("`%s` 명령은 지원하지 않습니다. `/faq 질문`으로 물어보시거나 아래 양식을 이용해 주세요.\n%s\n• `/requests` 내 요청 보기", escape(c.Name), formCommands)}
 	}
 	if err != nil {
 		h.fail(ctx, "command "+c.Name, t, c.Text, err)

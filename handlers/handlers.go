@@ -15,6 +15,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sellerbot/sellerbot"
+	"github.com/sellerbot/sellerbot/forms"
 	"github.com/sellerbot/sellerbot/knowledge"
 )
 
@@ -40,6 +41,19 @@ type Slack interface {
 	PostEphemeral(ctx context.Context, user string, m Outgoing) error
 	PublishHome(ctx context.Context, user string, blocks []slack.Block) error
 	Permalink(ctx context.Context, channel, ts string) (string, error)
+	OpenView(ctx context.Context, triggerID string, view slack.ModalViewRequest) error
+	UpdateView(ctx context.Context, viewID, hash string, view slack.ModalViewRequest) error
+	IsMember(ctx context.Context, channel, user string) (bool, error)
+}
+
+// Mail is an e-mail copy of a request.
+type Mail struct {
+	To, ReplyTo, Subject, Body string
+}
+
+// Mailer sends e-mail. retry says whether a failure may pass if tried later.
+type Mailer interface {
+	Send(ctx context.Context, m Mail) (retry bool, err error)
 }
 
 // Store keeps feedback, declines, hand-offs and conversation turns.
@@ -90,6 +104,14 @@ type Action struct {
 	ResponseURL string
 	TriggerID   string
 	Ephemeral   bool // the button was on a message only this user sees
+	BlockID     string
+
+	// Set when the element is inside a modal.
+	ViewID         string
+	ViewHash       string
+	ViewCallbackID string
+	ViewMetadata   string
+	ViewValues     map[string]string // the modal's current entries by block id
 }
 
 // Handlers does the bot's work. The zero value is not usable: set KB,
@@ -105,6 +127,12 @@ type Handlers struct {
 	Counters   Counters     // may be nil
 	Log        *slog.Logger
 	Now        func() time.Time // defaults to time.Now; tests replace it
+
+	Requests RequestStore          // filed request forms
+	Mailer   Mailer                // optional: e-mails each request to its destination
+	MailTo   map[forms.Kind]string // per-form destination overriding the form's default
+
+	locks keyedMutex // one delivery at a time per request
 }
 
 func (h *Handlers) now() time.Time {
@@ -189,9 +217,11 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
+var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
 // escape makes user text safe inside mrkdwn: no accidental mentions or links.
 func escape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	return mrkdwnEscaper.Replace(s)
 }
 
 func userMention(u string) string { return fmt.Sprintf("<@%s>", u) }

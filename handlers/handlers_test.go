@@ -25,8 +25,36 @@ type recorder struct {
 	ephemeral []Outgoing
 	responses []*slack.WebhookMessage
 	homes     int
+	homeBlock []slack.Block
 	failPost  error
 	seq       int
+	views     []slack.ModalViewRequest // opened
+	viewErr   error
+	redrawn   []slack.ModalViewRequest // views.update
+	members   map[string]bool          // of the ops channel
+}
+
+func (r *recorder) OpenView(_ context.Context, _ string, v slack.ModalViewRequest) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.viewErr != nil {
+		return r.viewErr
+	}
+	r.views = append(r.views, v)
+	return nil
+}
+
+func (r *recorder) UpdateView(_ context.Context, _, _ string, v slack.ModalViewRequest) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.redrawn = append(r.redrawn, v)
+	return nil
+}
+
+func (r *recorder) IsMember(_ context.Context, _, user string) (bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.members[user], nil
 }
 
 func (r *recorder) Post(_ context.Context, m Outgoing) (string, error) {
@@ -54,10 +82,11 @@ func (r *recorder) PostEphemeral(_ context.Context, _ string, m Outgoing) error 
 	return nil
 }
 
-func (r *recorder) PublishHome(context.Context, string, []slack.Block) error {
+func (r *recorder) PublishHome(_ context.Context, _ string, b []slack.Block) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.homes++
+	r.homeBlock = b
 	return nil
 }
 
@@ -105,7 +134,7 @@ func newFixture(t *testing.T) fixture {
 	t.Cleanup(func() { st.Close() })
 	rec := &recorder{}
 	h := &Handlers{
-		KB: kb, Slack: rec, Store: st, Respond: rec.respond, OpsChannel: "C0OPS",
+		KB: kb, Slack: rec, Store: st, Requests: st, Respond: rec.respond, OpsChannel: "C0OPS",
 		Admins: map[string]bool{"UADMIN": true}, Limit: NewRateLimiter(20, time.Minute),
 		Now: func() time.Time { return testNow },
 	}

@@ -27,9 +27,11 @@ func (h *Handlers) OnAppHome(ctx context.Context, user string) {
 	blocks := []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, homeText, false, false), nil, nil),
 		slack.NewDividerBlock(),
-		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
-			fmt.Sprintf("마지막 업데이트: %s", h.now().In(sellerbot.KST).Format("2006-01-02 15:04")), false, false)),
 	}
+	blocks = append(blocks, h.openRequestsBlocks(user)...)
+	blocks = append(blocks,
+		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
+			fmt.Sprintf("마지막 업데이트: %s", h.now().In(sellerbot.KST).Format("2006-01-02 15:04")), false, false)))
 	if err := h.Slack.PublishHome(ctx, user, blocks); err != nil {
 		h.count("handler_errors")
 		h.log().Error("publishing App Home failed", "user", user, "err", err)

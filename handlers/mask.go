@@ -2,7 +2,8 @@ package handlers
 
 import (
 	"regexp"
-	"strings"
+
+	"github.com/sellerbot/sellerbot/forms"
 )
 
 // personalNumber matches phone numbers (010-1234-5678, 02 6924 9010) and
@@ -22,18 +23,6 @@ func MaskPersonal(s string) string {
 		if digits < 9 { // dates and amounts such as 2026-11-23 or 1 000 000 stay
 			return m
 		}
-		var sb strings.Builder
-		seen := 0
-		for _, r := range m {
-			if r >= '0' && r <= '9' {
-				seen++
-				if seen <= digits-4 {
-					sb.WriteRune('*')
-					continue
-				}
-			}
-			sb.WriteRune(r)
-		}
-		return sb.String()
+		return forms.MaskDigits(m)
 	})
 }

@@ -242,3 +242,49 @@ func TestReportCommand(t *testing.T) {
 		t.Errorf("report: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// The console asks a request form field by field with the same checks,
+// re-asks a wrong entry, files the request and lets the team work it.
+func TestConsoleForms(t *testing.T) {
+	in := strings.Join([]string{
+		"/api-key",
+		"2",                              // 신청 유형: 주문 API (the form is redrawn with 연동서버 IP)
+		"가나상사",                           // 업체명
+		"12345",                          // 업체번호
+		"67890",                          // 공급계약일련번호
+		"ganashop",                       // 업체ID
+		"김담당",                            // 담당자명
+		"not-an-email", "kim@gana.co.kr", // 담당자이메일: wrong, then right
+		"자체개발",                            // 솔루션명
+		"https://shop.interpark.com/gana", // 판매링크 URL
+		"192.168.0.1", "",                 // 연동서버 IP: private, refused
+		"203.0.113.10", "",
+		"1", // 처리중 on the ops message
+		"/requests",
+		"/tax-status",
+		"/cancel",
+		"/quit",
+	}, "\n") + "\n"
+	r := runCmd(t, nil, in, "console")
+	if r.code != 0 {
+		t.Fatalf("console exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"── API 인증키 신청 ──", "관리계정(ID)관리", // the modal's intro
+		"* 연동서버 IP",                      // shown after choosing 주문 API
+		"이메일 주소 형식이 아닙니다", "공인 IP가 아닙니다", // re-asked
+		"접수되었습니다", "REQ-",
+		"── 담당자 채널 ──", "◆ 접수양식 ◆", "9) 연동서버 IP : 203.0.113.10",
+		"2~3 영업일",
+		"처리 중입니다",
+		"API 인증키 신청 — 처리중",
+		"(양식 작성을 취소했습니다.)",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("console output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "* 호출수 증량") {
+		t.Errorf("the quota field was asked for an order API request:\n%s", r.stdout)
+	}
+}

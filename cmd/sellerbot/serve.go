@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -18,7 +19,9 @@ import (
 
 	"github.com/sellerbot/sellerbot/boltstore"
 	"github.com/sellerbot/sellerbot/bot"
+	"github.com/sellerbot/sellerbot/forms"
 	"github.com/sellerbot/sellerbot/handlers"
+	"github.com/sellerbot/sellerbot/mailer"
 )
 
 // serveConfig is sellerbot serve's configuration, read from the
@@ -33,7 +36,9 @@ type serveConfig struct {
 	OpsChannel    string
 	Admins        map[string]bool
 	KBDir         string
-	RateLimit     int // questions per user per minute
+	RateLimit     int                   // questions per user per minute
+	SMTP          mailer.Config         // SMTP_*; Addr empty: no e-mail
+	MailTo        map[forms.Kind]string // SELLERBOT_MAIL_TO_*: per-form destination
 }
 
 var (
@@ -107,7 +112,50 @@ func loadServeConfig(getenv func(string) string) (serveConfig, error) {
 		}
 		c.RateLimit = n
 	}
+	if err := loadMailConfig(getenv, &c); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// mailToVar names the variable that overrides a form's destination.
+func mailToVar(k forms.Kind) string {
+	return "SELLERBOT_MAIL_TO_" + strings.ToUpper(strings.ReplaceAll(string(k), "-", "_"))
+}
+
+func loadMailConfig(getenv func(string) string, c *serveConfig) error {
+	c.MailTo = map[forms.Kind]string{}
+	for _, f := range forms.All() {
+		v := strings.TrimSpace(getenv(mailToVar(f.Kind)))
+		if v == "" {
+			continue
+		}
+		if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
+			return configError(mailToVar(f.Kind), "%q is not an e-mail address", v)
+		}
+		c.MailTo[f.Kind] = v
+	}
+	c.SMTP = mailer.Config{
+		Addr:     strings.TrimSpace(getenv("SMTP_ADDR")),
+		User:     strings.TrimSpace(getenv("SMTP_USER")),
+		Password: getenv("SMTP_PASSWORD"),
+		From:     strings.TrimSpace(getenv("SMTP_FROM")),
+	}
+	if c.SMTP.Addr == "" {
+		for _, name := range []string{"SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM"} {
+			if getenv(name) != "" {
+				return configError("SMTP_ADDR", "required when %s is set (host:port of the SMTP server)", name)
+			}
+		}
+		return nil
+	}
+	if c.SMTP.From == "" {
+		return configError("SMTP_FROM", "required when SMTP_ADDR is set (the sender address)")
+	}
+	if _, err := mailer.New(c.SMTP); err != nil {
+		return usageError{"serve: " + err.Error()}
+	}
+	return nil
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -151,15 +199,30 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	log.Info("connected to Slack", "team", auth.Team, "bot_user", auth.UserID, "articles", len(kb.Articles()), "db", cfg.DBPath)
 
 	h := &handlers.Handlers{
-		KB: kb, Slack: bot.WebAPI{Client: api}, Store: store, OpsChannel: cfg.OpsChannel, Admins: cfg.Admins,
+		KB: kb, Slack: bot.WebAPI{Client: api, Members: &bot.MemberCache{}}, Store: store, Requests: store,
+		OpsChannel: cfg.OpsChannel, Admins: cfg.Admins, MailTo: cfg.MailTo,
 		Limit: handlers.NewRateLimiter(cfg.RateLimit, time.Minute), Counters: metrics, Log: log,
 		Respond: func(ctx context.Context, u string, msg *slack.WebhookMessage) error {
 			return slack.PostWebhookCustomHTTPContext(ctx, u, httpClient, msg)
 		},
 	}
-	if cfg.OpsChannel == "" {
-		log.Warn("SELLERBOT_OPS_CHANNEL is not set: 담당자 연결 will tell users it is unavailable")
+	if cfg.SMTP.Addr != "" {
+		m, err := mailer.New(cfg.SMTP)
+		if err != nil {
+			return usageError{"serve: " + err.Error()}
+		}
+		h.Mailer = smtpMailer{m}
+		log.Info("e-mailing filed requests", "smtp", cfg.SMTP.Addr)
 	}
+	if cfg.OpsChannel == "" {
+		log.Warn("SELLERBOT_OPS_CHANNEL is not set: 담당자 연결 will tell users it is unavailable, and filed requests reach no team channel")
+	}
+	// Work owed by filed requests (ops message, receipt, e-mail): caught up
+	// now, after a crash, and retried every minute.
+	deliverCtx, stopDeliveries := context.WithCancel(ctx)
+	defer stopDeliveries()
+	deliveriesDone := make(chan struct{})
+	go func() { defer close(deliveriesDone); h.RunDeliveries(deliverCtx, store, time.Minute) }()
 	disp := &bot.Dispatcher{H: h, Dedupe: store, BotUserID: auth.UserID, Log: log, Metrics: metrics}
 
 	web := &bot.HTTP{Verifier: bot.Verifier{Secret: cfg.SigningSecret}, Dispatcher: disp, Metrics: metrics, Log: log}
@@ -207,6 +270,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err := disp.Shutdown(shutCtx); err != nil {
 		log.Warn("dispatcher shutdown", "err", err)
 	}
+	stopDeliveries()
+	<-deliveriesDone
 	log.Info("stopped")
 	return nil
 }

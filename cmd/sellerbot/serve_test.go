@@ -64,6 +64,10 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"ok":true,"permalink":"https://example.slack.com/archives/D1/p1"}`)
 	case "respond": // the response_url of slash commands and buttons
 		fmt.Fprint(w, `{"ok":true}`)
+	case "views.open", "views.update":
+		fmt.Fprint(w, `{"ok":true,"view":{"id":"VOPENED","hash":"h1"}}`)
+	case "conversations.members":
+		fmt.Fprint(w, `{"ok":true,"members":["UOPS"],"response_metadata":{"next_cursor":""}}`)
 	default:
 		fmt.Fprint(w, `{"ok":true}`)
 	}
@@ -123,7 +127,9 @@ func signedPost(t *testing.T, base, path, contentType, secret string, body []byt
 	if err != nil {
 		t.Fatal(err)
 	}
+	body, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body)) // readable again by the caller
 	return resp
 }
 

@@ -1,0 +1,413 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/sellerbot/sellerbot"
+	"github.com/sellerbot/sellerbot/forms"
+)
+
+// RequestStore keeps filed requests (boltstore.Store is one).
+type RequestStore interface {
+	CreateRequest(forms.Request) (forms.Request, bool, error)
+	UpdateRequest(id string, fn func(*forms.Request) error) (forms.Request, error)
+	Request(id string) (forms.Request, error)
+	RequestsBy(user string, limit int) ([]forms.Request, error)
+}
+
+// ViewSubmission is a modal's submit button.
+type ViewSubmission struct {
+	CallbackID string
+	ViewID     string // identifies the submission: submitting twice files once
+	Hash       string
+	Metadata   string            // private_metadata
+	User       string            // who submitted
+	Values     map[string]string // by block id; every input block of the view is present
+}
+
+// ViewResponse answers a submission synchronously: Slack shows Errors under
+// their fields, or replaces the modal with Update; with neither the modal
+// closes. After, if set, runs once the response is sent.
+type ViewResponse struct {
+	Errors map[string]string
+	Update *slack.ModalViewRequest
+	After  func(ctx context.Context)
+}
+
+// requestCommand opens the form's modal; the trigger id is valid for 3
+// seconds, so nothing slow happens before views.open.
+func (h *Handlers) requestCommand(ctx context.Context, c Command, f *forms.Form) error {
+	if c.TriggerID == "" {
+		return userError{"양식을 열 수 없습니다. 명령어를 다시 입력해 주세요."}
+	}
+	v := forms.Values{}
+	text := strings.TrimSpace(c.Text)
+	switch {
+	case text == "":
+	case f.Prefill != "":
+		v[f.Prefill] = text
+	case f.Kind == forms.APIKey:
+		v["type"] = apiTypeFromText(text)
+	}
+	err := h.Slack.OpenView(ctx, c.TriggerID, formView(f, v, viewMeta{Channel: c.Channel}))
+	if err != nil {
+		if isTriggerError(err) {
+			return userError{"양식을 여는 시간이 초과되었습니다. 명령어를 다시 입력해 주세요."}
+		}
+		return fmt.Errorf("opening %s form: %w", f.Kind, err)
+	}
+	h.count("forms_opened")
+	return nil
+}
+
+func isTriggerError(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "trigger_expired") || strings.Contains(s, "trigger_exchanged") || strings.Contains(s, "invalid_trigger")
+}
+
+// apiTypeFromText lets "/api-key 주문" open the form with 주문 API chosen.
+func apiTypeFromText(s string) string {
+	s = strings.ToLower(s)
+	switch {
+	case strings.Contains(s, "호출") || strings.Contains(s, "증량") || strings.Contains(s, "quota"):
+		return forms.APIQuota
+	case strings.Contains(s, "주문") || strings.Contains(s, "order"):
+		return forms.APIOrder
+	case strings.Contains(s, "상품") || strings.Contains(s, "product"):
+		return forms.APIProduct
+	}
+	return ""
+}
+
+// redrawForm shows the fields that belong to the chosen 신청 유형.
+func (h *Handlers) redrawForm(ctx context.Context, a Action) error {
+	f, ok := forms.Lookup(forms.Kind(strings.TrimPrefix(a.ViewCallbackID, CallbackRequestPrefix)))
+	meta, fresh := decodeMeta(a.ViewMetadata)
+	if !ok || !fresh || a.ViewID == "" {
+		return nil // a stale modal: its submission will say so
+	}
+	v := forms.Values{}
+	for k, val := range a.ViewValues {
+		v[k] = val
+	}
+	v[a.BlockID] = a.Value
+	// The hash makes Slack refuse the update if the view changed meanwhile;
+	// then the seller's latest state wins and nothing is lost.
+	if err := h.Slack.UpdateView(ctx, a.ViewID, a.ViewHash, formView(f, v, meta)); err != nil {
+		h.log().Warn("redrawing form failed", "form", f.Kind, "user", a.User, "err", err)
+	}
+	return nil
+}
+
+// OnViewSubmission validates a submitted modal and, when it is valid,
+// stores the request before answering: the modal closes only once the
+// request is safe on disk.
+func (h *Handlers) OnViewSubmission(ctx context.Context, s ViewSubmission) ViewResponse {
+	switch {
+	case strings.HasPrefix(s.CallbackID, CallbackRequestPrefix):
+		f, ok := forms.Lookup(forms.Kind(strings.TrimPrefix(s.CallbackID, CallbackRequestPrefix)))
+		if !ok {
+			break
+		}
+		return h.submitRequest(ctx, f, s)
+	case s.CallbackID == CallbackReject:
+		return h.submitReject(ctx, s)
+	}
+	h.log().Warn("unknown modal submitted", "callback_id", clip(s.CallbackID, 100), "user", s.User)
+	return ViewResponse{Update: noticeView("알 수 없는 양식", "이 양식은 더 이상 사용하지 않습니다. 창을 닫고 명령어를 다시 입력해 주세요.")}
+}
+
+const staleForm = "양식이 새 버전으로 바뀌었습니다. 번거로우시겠지만 창을 닫고 명령어를 다시 입력해 주세요."
+
+func (h *Handlers) submitRequest(ctx context.Context, f *forms.Form, s ViewSubmission) ViewResponse {
+	meta, ok := decodeMeta(s.Metadata)
+	if !ok || s.ViewID == "" || !formMatches(f, s.Values) {
+		h.count("forms_stale")
+		return ViewResponse{Update: noticeView(f.Title, staleForm)}
+	}
+	now := h.now()
+	values, errs := f.Validate(s.Values, now)
+	if len(errs) > 0 {
+		h.count("forms_invalid")
+		return ViewResponse{Errors: onShownBlocks(f, s.Values, errs)}
+	}
+	r := forms.Request{
+		Kind: f.Kind, Values: values, Requester: s.User, Channel: meta.Channel, Key: s.ViewID,
+		Status: forms.Received, CreatedAt: now, OpsChannel: h.OpsChannel,
+	}
+	r.AddTask(forms.TaskReceipt)
+	if h.OpsChannel != "" {
+		r.AddTask(forms.TaskPostOps)
+	}
+	if h.Mailer != nil {
+		r.Mail = &forms.Mail{To: h.mailTo(f)}
+		r.AddTask(forms.TaskMail)
+	}
+	stored, created, err := h.Requests.CreateRequest(r)
+	if err != nil {
+		h.count("handler_errors")
+		h.log().Error("storing request failed", "form", f.Kind, "user", s.User, "err", err)
+		return ViewResponse{Errors: map[string]string{firstBlock(f, s.Values): "일시적인 문제로 접수하지 못했습니다. 입력하신 내용은 그대로 있으니 잠시 후 [접수하기]를 다시 눌러 주세요."}}
+	}
+	if created {
+		h.count("requests_filed")
+		h.log().Info("request filed", "id", stored.ID, "form", f.Kind, "user", s.User)
+	} else {
+		h.count("requests_duplicate")
+		h.log().Info("duplicate submission ignored", "id", stored.ID, "user", s.User)
+	}
+	text := fmt.Sprintf("*접수되었습니다.* 접수번호 `%s`\n\n접수증을 DM으로 보내 드렸습니다. 처리 상황이 바뀌면 DM으로 알려 드리며, `/requests` 로 언제든 확인하실 수 있습니다.", stored.ID)
+	id := stored.ID
+	return ViewResponse{
+		Update: noticeView(f.Title, text),
+		After:  func(ctx context.Context) { h.Deliver(ctx, id) },
+	}
+}
+
+// formMatches reports whether a submission has the blocks today's form
+// expects: a modal opened before an upgrade does not.
+func formMatches(f *forms.Form, values map[string]string) bool {
+	known := map[string]bool{}
+	for _, fl := range f.Fields {
+		known[fl.ID] = true
+		if _, ok := values[fl.ID]; !ok && fl.When == nil && fl.Shown(values) {
+			return false
+		}
+	}
+	for id := range values {
+		if !known[id] {
+			return false
+		}
+	}
+	return true
+}
+
+// onShownBlocks keeps each error on its own block; an error about a block
+// the modal does not show goes on the first one (Slack rejects unknown keys).
+func onShownBlocks(f *forms.Form, values map[string]string, errs map[string]string) map[string]string {
+	out := map[string]string{}
+	for id, msg := range errs {
+		if _, ok := values[id]; ok {
+			out[id] = msg
+			continue
+		}
+		fl, _ := f.Field(id)
+		first := firstBlock(f, values)
+		out[first] = strings.TrimSpace(out[first] + " " + fl.Label + ": " + msg)
+	}
+	return out
+}
+
+func firstBlock(f *forms.Form, values map[string]string) string {
+	for _, fl := range f.Fields {
+		if _, ok := values[fl.ID]; ok {
+			return fl.ID
+		}
+	}
+	return f.Fields[0].ID
+}
+
+func (h *Handlers) mailTo(f *forms.Form) string {
+	if to := h.MailTo[f.Kind]; to != "" {
+		return to
+	}
+	return f.MailTo
+}
+
+// canManage reports whether user may change a request's status: admins
+// and members of the support team's channel.
+func (h *Handlers) canManage(ctx context.Context, user string) (bool, error) {
+	if h.Admins[user] {
+		return true, nil
+	}
+	if h.OpsChannel == "" {
+		return false, nil
+	}
+	return h.Slack.IsMember(ctx, h.OpsChannel, user)
+}
+
+const notAllowed = "요청 상태는 지원팀 채널 멤버나 관리자만 바꿀 수 있습니다."
+
+// changeStatus handles 처리중 and 완료 on the ops message.
+func (h *Handlers) changeStatus(ctx context.Context, a Action, to forms.Status) error {
+	t := replyTarget{user: a.User, channel: a.Channel, responseURL: a.ResponseURL}
+	ok, err := h.canManage(ctx, a.User)
+	if err != nil {
+		return fmt.Errorf("checking who may change %s: %w", a.Value, err)
+	}
+	if !ok {
+		h.count("requests_refused")
+		return h.ephemeral(ctx, t, notAllowed, nil)
+	}
+	_, err = h.Requests.UpdateRequest(a.Value, func(r *forms.Request) error {
+		return r.Move(to, a.User, "", h.now())
+	})
+	if errors.Is(err, forms.ErrBadTransition) {
+		cur, gerr := h.Requests.Request(a.Value)
+		if gerr != nil {
+			return fmt.Errorf("reading %s: %w", a.Value, gerr)
+		}
+		return h.ephemeral(ctx, t, fmt.Sprintf("`%s` 요청은 이미 *%s* 상태라 %s(으)로 바꿀 수 없습니다.", cur.ID, cur.Status, to), nil)
+	}
+	if err != nil {
+		return fmt.Errorf("changing %q to %s: %w", a.Value, to, err)
+	}
+	h.count("requests_status_changed")
+	h.Deliver(ctx, a.Value)
+	return nil
+}
+
+// askReject opens the modal that asks for the rejection's reason.
+func (h *Handlers) askReject(ctx context.Context, a Action) error {
+	t := replyTarget{user: a.User, channel: a.Channel, responseURL: a.ResponseURL}
+	ok, err := h.canManage(ctx, a.User)
+	if err != nil {
+		return fmt.Errorf("checking who may reject %s: %w", a.Value, err)
+	}
+	if !ok {
+		h.count("requests_refused")
+		return h.ephemeral(ctx, t, notAllowed, nil)
+	}
+	r, err := h.Requests.Request(a.Value)
+	if err != nil {
+		return fmt.Errorf("reading %q: %w", a.Value, err)
+	}
+	if !r.Status.Open() {
+		return h.ephemeral(ctx, t, fmt.Sprintf("`%s` 요청은 이미 *%s* 상태입니다.", r.ID, r.Status), nil)
+	}
+	if err := h.Slack.OpenView(ctx, a.TriggerID, rejectView(r)); err != nil {
+		if isTriggerError(err) {
+			return userError{"반려 창을 여는 시간이 초과되었습니다. [반려] 버튼을 다시 눌러 주세요."}
+		}
+		return fmt.Errorf("opening the rejection form for %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+func (h *Handlers) submitReject(ctx context.Context, s ViewSubmission) ViewResponse {
+	meta, ok := decodeMeta(s.Metadata)
+	if _, has := s.Values["reason"]; !ok || meta.Request == "" || !has {
+		return ViewResponse{Update: noticeView("요청 반려", staleForm)}
+	}
+	reason := strings.TrimSpace(strings.ToValidUTF8(s.Values["reason"], ""))
+	switch n := len([]rune(reason)); {
+	case n == 0:
+		return ViewResponse{Errors: map[string]string{"reason": "반려 사유를 입력해 주세요. 요청자에게 그대로 전달됩니다."}}
+	case n > 500:
+		return ViewResponse{Errors: map[string]string{"reason": fmt.Sprintf("500자 이내로 입력해 주세요. (지금 %d자)", n)}}
+	}
+	allowed, err := h.canManage(ctx, s.User)
+	if err != nil {
+		h.log().Error("checking who may reject failed", "request", meta.Request, "err", err)
+		return ViewResponse{Errors: map[string]string{"reason": "권한을 확인하지 못했습니다. 잠시 후 다시 눌러 주세요."}}
+	}
+	if !allowed {
+		return ViewResponse{Update: noticeView("요청 반려", notAllowed)}
+	}
+	_, err = h.Requests.UpdateRequest(meta.Request, func(r *forms.Request) error {
+		return r.Move(forms.Rejected, s.User, reason, h.now())
+	})
+	if errors.Is(err, forms.ErrBadTransition) {
+		return ViewResponse{Update: noticeView("요청 반려", "이 요청은 이미 완료되었거나 반려되어 상태를 바꾸지 않았습니다.")}
+	}
+	if err != nil {
+		h.count("handler_errors")
+		h.log().Error("rejecting request failed", "request", meta.Request, "err", err)
+		return ViewResponse{Errors: map[string]string{"reason": "일시적인 문제로 저장하지 못했습니다. 잠시 후 다시 눌러 주세요."}}
+	}
+	h.count("requests_status_changed")
+	id := meta.Request
+	return ViewResponse{After: func(ctx context.Context) { h.Deliver(ctx, id) }}
+}
+
+// requestsCommand lists the user's requests privately.
+func (h *Handlers) requestsCommand(ctx context.Context, c Command) error {
+	t := replyTarget{user: c.User, channel: c.Channel, responseURL: c.ResponseURL}
+	list, err := h.Requests.RequestsBy(c.User, 20)
+	if err != nil {
+		return fmt.Errorf("listing requests of %s: %w", c.User, err)
+	}
+	if len(list) == 0 {
+		return h.ephemeral(ctx, t, "아직 접수하신 요청이 없습니다.\n"+formCommands, nil)
+	}
+	var sb strings.Builder
+	sb.WriteString("*내 요청* (최근 20건)\n")
+	for _, r := range list {
+		sb.WriteString(requestLine(r) + "\n")
+	}
+	return h.ephemeral(ctx, t, sb.String(), nil)
+}
+
+const formCommands = "• `/cancel-request 주문번호` 발송 후 직권 취소·환불 요청\n• `/tax-status` 과세여부 정보변경 요청\n• `/api-key` API 인증키·주문 API·호출수 증량 신청"
+
+// requestLine is one line of a request list.
+func requestLine(r forms.Request) string {
+	s := fmt.Sprintf("• `%s` %s — *%s* (접수 %s", r.ID, r.Form().Name, r.Status, kst(r.CreatedAt))
+	if len(r.History) > 0 {
+		s += ", 변경 " + kst(r.UpdatedAt)
+	}
+	s += ")"
+	if r.Status == forms.Rejected && r.Reason != "" {
+		s += "\n   반려 사유: " + escape(clip(r.Reason, 200))
+	}
+	return s
+}
+
+// openRequestsBlocks lists a user's open requests for App Home.
+func (h *Handlers) openRequestsBlocks(user string) []slack.Block {
+	if h.Requests == nil {
+		return nil
+	}
+	list, err := h.Requests.RequestsBy(user, 0)
+	if err != nil {
+		h.log().Error("listing requests for App Home failed", "user", user, "err", err)
+		return []slack.Block{slack.NewSectionBlock(mrkdwn("*진행 중인 내 요청*\n지금은 목록을 불러오지 못했습니다. `/requests` 로 확인해 주세요."), nil, nil)}
+	}
+	var open []string
+	for _, r := range list {
+		if r.Status.Open() && len(open) < 20 {
+			open = append(open, requestLine(r))
+		}
+	}
+	text := "*진행 중인 내 요청*\n"
+	if len(open) == 0 {
+		text += "진행 중인 요청이 없습니다.\n\n*요청 양식*\n" + formCommands
+	} else {
+		text += strings.Join(open, "\n") + "\n\n*요청 양식*\n" + formCommands
+	}
+	return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}
+}
+
+func kst(t time.Time) string {
+	return t.In(sellerbot.KST).Format("01-02 15:04")
+}
+
+// CheckField checks one entry of a modal on its own, for the console,
+// which asks field by field. It returns "" when the entry is fine.
+func (h *Handlers) CheckField(callbackID, blockID, value string) string {
+	if callbackID == CallbackReject {
+		if strings.TrimSpace(value) == "" {
+			return "반려 사유를 입력해 주세요."
+		}
+		return ""
+	}
+	f, ok := forms.Lookup(forms.Kind(strings.TrimPrefix(callbackID, CallbackRequestPrefix)))
+	if !ok {
+		return ""
+	}
+	fl, ok := f.Field(blockID)
+	if !ok {
+		return ""
+	}
+	if strings.TrimSpace(value) == "" && (fl.Optional || fl.When != nil) {
+		return ""
+	}
+	_, msg := fl.Check(value, h.now())
+	return msg
+}
