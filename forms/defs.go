@@ -60,20 +60,20 @@ var cancelForm = &Form{
 		{ID: "deduct", Label: "배송비차감여부", Type: Select, Options: []Option{{DeductYes, "차감"}, {DeductNo, "미차감"}}},
 		{ID: "deduct_amount", Label: "차감금액(원)", Type: Amount, Min: 1, Max: 1_000_000, Optional: true, Placeholder: "예: 3000", Hint: "배송비를 차감하는 경우에만 입력해 주세요."},
 		{ID: "refund", Label: "환불진행 여부", Type: Select, Options: []Option{{RefundYes, "진행 (상품 입고 완료, 환불 가능)"}, {RefundNo, "미진행 (미입고 또는 환불 대상 아님)"}}, Hint: "상품이 입고되어 환불진행이 가능한 경우 반드시 '진행'을 선택해 주세요."},
-		{ID: "agreed", Label: "주문자 고객과 협의여부", Type: CheckedRadio, Options: []Option{{AgreedYes, "협의 완료 (유선 통화)"}, {AgreedNo, "아직 협의하지 않음"}}},
+		{ID: "agreed", Label: "주문자 고객과 협의여부", Type: CheckedRadio, Options: []Option{{AgreedYes, "협의 완료 (유선 통화)"}, {AgreedNo, "아직 협의하지 않음"}},
+			Refusal: "주문 고객과 유선으로 먼저 협의해 주셔야 직권 처리가 가능합니다. 협의 후 다시 요청해 주세요."},
 		{ID: "refund_account", Label: "환불계좌", Type: BankAccount, Optional: true, MaxLen: 100, Personal: true, Placeholder: "예: 국민은행 123456-78-901234 홍길동", Hint: "온라인 결제건에 한해 은행명, 계좌번호, 예금주를 입력해 주세요."},
 		{ID: "manager", Label: "담당자명", Type: Text, MaxLen: 50},
 		{ID: "detail", Label: "상세내용", Type: Multiline, MaxLen: 2000},
 	},
 	check: func(v Values, _ time.Time, errs map[string]string) {
-		switch {
-		case v["deduct"] == DeductYes && v["deduct_amount"] == "":
-			errs["deduct_amount"] = "배송비를 차감하는 경우 차감금액을 입력해 주세요."
-		case v["deduct"] == DeductNo && v["deduct_amount"] != "":
-			errs["deduct_amount"] = "미차감을 선택하셨습니다. 차감금액을 비워 주세요."
-		}
-		if _, bad := errs["agreed"]; !bad && v["agreed"] == AgreedNo {
-			errs["agreed"] = "주문 고객과 유선으로 먼저 협의해 주셔야 직권 처리가 가능합니다. 협의 후 다시 요청해 주세요."
+		if _, bad := errs["deduct_amount"]; !bad { // keep the amount's own error
+			switch {
+			case v["deduct"] == DeductYes && v["deduct_amount"] == "":
+				errs["deduct_amount"] = "배송비를 차감하는 경우 차감금액을 입력해 주세요."
+			case v["deduct"] == DeductNo && v["deduct_amount"] != "":
+				errs["deduct_amount"] = "미차감을 선택하셨습니다. 차감금액을 비워 주세요."
+			}
 		}
 	},
 	render: func(f *Form, v Values) []Line {

@@ -70,6 +70,7 @@ type Field struct {
 	Personal    bool       // masked (last 4 digits) outside the ops channel and receipt
 	When        *Condition // shown and checked only when this holds
 	Dispatch    bool       // choosing a value redraws the form (api-key's 신청 유형)
+	Refusal     string     // CheckedRadio: why any option but the first is refused
 }
 
 // Shown reports whether f applies given the values entered so far. A field
@@ -181,6 +182,9 @@ func defaultLines(f *Form, v Values) []Line {
 			continue
 		}
 		val := v[fl.ID]
+		if val == "" && (fl.Optional || fl.When != nil) {
+			continue // an optional field left empty (e.g. 발신 팩스번호 when sent by e-mail)
+		}
 		if fl.Type == Select || fl.Type == CheckedRadio {
 			val = fl.OptionLabel(val)
 		}

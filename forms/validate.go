@@ -68,7 +68,8 @@ func (fl Field) Check(raw string, now time.Time) (string, string) {
 	if max == 0 || max > MaxFieldRunes {
 		max = MaxFieldRunes
 	}
-	if n := utf8.RuneCountInString(s); n > max {
+	// Digits are counted after separators go, below.
+	if n := utf8.RuneCountInString(s); n > max && (fl.Type != Digits || n > MaxFieldRunes) {
 		return "", fmt.Sprintf("%d자 이내로 입력해 주세요. (지금 %d자)", max, n)
 	}
 	if fl.MinLen > 0 && utf8.RuneCountInString(s) < fl.MinLen && fl.Type != Digits {
@@ -78,10 +79,14 @@ func (fl Field) Check(raw string, now time.Time) (string, string) {
 	case Text, Multiline:
 		return s, ""
 	case Select, CheckedRadio:
-		for _, o := range fl.Options {
-			if o.Value == s {
-				return s, ""
+		for i, o := range fl.Options {
+			if o.Value != s {
+				continue
 			}
+			if fl.Type == CheckedRadio && i > 0 {
+				return "", fl.Refusal
+			}
+			return s, ""
 		}
 		return "", "목록에 있는 항목 중에서 선택해 주세요."
 	case Digits:
@@ -322,10 +327,14 @@ func checkQuota(s string) (string, string) {
 	return strings.Join(out, "\n"), ""
 }
 
-// cutLast splits "주문조회 : 10,000" or "주문조회 10000" into name and quantity.
+// cutLast splits "주문조회 : 10,000" or "주문조회 10000" into name and
+// quantity. ':' separates, and '=' only between spaces: API keys may end
+// in '=' (base64).
 func cutLast(line string) (name, qty string, ok bool) {
-	if i := strings.LastIndexAny(line, ":="); i >= 0 {
+	if i := strings.LastIndexByte(line, ':'); i >= 0 {
 		name, qty = strings.TrimSpace(line[:i]), strings.TrimSpace(line[i+1:])
+	} else if i := strings.LastIndex(line, " = "); i >= 0 {
+		name, qty = strings.TrimSpace(line[:i]), strings.TrimSpace(line[i+3:])
 	} else if i := strings.LastIndexByte(line, ' '); i >= 0 {
 		name, qty = strings.TrimSpace(line[:i]), strings.TrimSpace(line[i+1:])
 	}
