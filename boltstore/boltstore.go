@@ -28,7 +28,9 @@ var (
 	bucketTurns    = []byte("turns")    // channel/thread -> Turn
 	bucketCounters = []byte("counters") // name -> uint64
 	allBuckets     = [][]byte{bucketEvents, bucketFeedback, bucketDeclines, bucketHandoffs, bucketTurns, bucketCounters,
-		bucketRequests, bucketRequestKeys, bucketRequestUser, bucketRequestTodo}
+		bucketRequests, bucketRequestKeys, bucketRequestUser, bucketRequestTodo,
+		bucketOrders, bucketOrdersTime, bucketAlertSubs, bucketSellerUsers, bucketSellerLabel,
+		bucketAlertSlots, bucketAlertSends, bucketAlertTodo, bucketAlertState}
 )
 
 // EventTTL is how long a delivered event id is remembered: Slack retries a

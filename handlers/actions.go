@@ -10,6 +10,7 @@ import (
 
 	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/forms"
+	"github.com/sellerbot/sellerbot/orders"
 )
 
 // OnAction handles a click on one of the bot's buttons.
@@ -40,6 +41,8 @@ func (h *Handlers) OnAction(ctx context.Context, a Action) {
 		err = h.changeStatus(ctx, a, forms.Done)
 	case a.ActionID == ActionReject:
 		err = h.askReject(ctx, a)
+	case a.ActionID == orders.ActionOrderList:
+		err = h.orderList(ctx, a)
 	default:
 		h.log().Warn("unknown action", "action_id", a.ActionID, "user", a.User)
 		return
@@ -124,6 +127,8 @@ func (h *Handlers) OnCommand(ctx context.Context, c Command) {
 		err = h.reportCommand(ctx, c)
 	case "/requests":
 		err = h.requestsCommand(ctx, c)
+	case "/order-alerts":
+		err = h.orderAlertsCommand(ctx, c)
 	default:
 		if f, ok := forms.ByCommand(c.Name); ok {
 			err = h.requestCommand(ctx, c, f)

@@ -128,9 +128,11 @@ type Handlers struct {
 	Log        *slog.Logger
 	Now        func() time.Time // defaults to time.Now; tests replace it
 
-	Requests RequestStore          // filed request forms
-	Mailer   Mailer                // optional: e-mails each request to its destination
-	MailTo   map[forms.Kind]string // per-form destination overriding the form's default
+	Requests  RequestStore          // filed request forms
+	Orders    OrderStore            // order alerts; nil turns /order-alerts off
+	BotUserID string                // the bot's own user id, to check it is in a channel
+	Mailer    Mailer                // optional: e-mails each request to its destination
+	MailTo    map[forms.Kind]string // per-form destination overriding the form's default
 
 	locks keyedMutex // one delivery at a time per request
 }

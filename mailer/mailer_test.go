@@ -2,7 +2,6 @@ package mailer
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -11,208 +10,11 @@ import (
 	"net/mail"
 	"net/textproto"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/sellerbot/sellerbot/mailer/smtptest"
 )
-
-// envelope is what the fake server received in one successful transaction.
-type envelope struct {
-	From     string
-	To       []string
-	Data     string // raw message, CRLF line endings preserved, dots unstuffed
-	AuthUser string
-	AuthPass string
-}
-
-// fakeOptions scripts the fake SMTP server.
-type fakeOptions struct {
-	auth       bool              // advertise AUTH PLAIN in the EHLO reply
-	user, pass string            // credentials AUTH accepts
-	replies    map[string]string // verb ("MAIL", "RCPT", "DATA", "QUIT") or "." (end of data) -> reply line replacing success
-}
-
-// fakeServer is a minimal in-process SMTP server on 127.0.0.1.
-type fakeServer struct {
-	addr string
-	opts fakeOptions
-	ln   net.Listener
-	wg   sync.WaitGroup
-
-	mu    sync.Mutex
-	conns []net.Conn
-	envs  []envelope
-}
-
-func newFakeServer(t *testing.T, opts fakeOptions) *fakeServer {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &fakeServer{addr: ln.Addr().String(), opts: opts, ln: ln}
-	s.wg.Add(1)
-	go s.acceptLoop()
-	t.Cleanup(func() {
-		ln.Close()
-		s.mu.Lock()
-		for _, c := range s.conns {
-			c.Close()
-		}
-		s.mu.Unlock()
-		s.wg.Wait()
-	})
-	return s
-}
-
-func (s *fakeServer) acceptLoop() {
-	defer s.wg.Done()
-	for {
-		c, err := s.ln.Accept()
-		if err != nil {
-			return
-		}
-		s.mu.Lock()
-		s.conns = append(s.conns, c)
-		s.mu.Unlock()
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			defer c.Close()
-			s.serve(c)
-		}()
-	}
-}
-
-func (s *fakeServer) connCount() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.conns)
-}
-
-func (s *fakeServer) envelopes() []envelope {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]envelope(nil), s.envs...)
-}
-
-func (s *fakeServer) serve(c net.Conn) {
-	tc := textproto.NewConn(c)
-	reply := func(format string, args ...any) { _ = tc.PrintfLine(format, args...) }
-	reply("220 fake.test ESMTP")
-	var env envelope
-	for {
-		line, err := tc.ReadLine()
-		if err != nil {
-			return
-		}
-		verb, arg, _ := strings.Cut(line, " ")
-		verb = strings.ToUpper(verb)
-		if r, ok := s.opts.replies[verb]; ok {
-			reply("%s", r)
-			continue
-		}
-		switch verb {
-		case "EHLO":
-			if s.opts.auth {
-				reply("250-fake.test")
-				reply("250 AUTH PLAIN")
-			} else {
-				reply("250 fake.test")
-			}
-		case "HELO", "NOOP", "RSET":
-			reply("250 ok")
-		case "AUTH":
-			mech, resp, _ := strings.Cut(arg, " ")
-			raw, err := base64.StdEncoding.DecodeString(resp)
-			parts := strings.Split(string(raw), "\x00")
-			if !s.opts.auth || mech != "PLAIN" || err != nil || len(parts) != 3 {
-				reply("504 unsupported")
-				continue
-			}
-			env.AuthUser, env.AuthPass = parts[1], parts[2]
-			if env.AuthUser != s.opts.user || env.AuthPass != s.opts.pass {
-				reply("535 5.7.8 bad credentials")
-				continue
-			}
-			reply("235 2.7.0 ok")
-		case "MAIL":
-			env.From = angle(arg)
-			reply("250 ok")
-		case "RCPT":
-			env.To = append(env.To, angle(arg))
-			reply("250 ok")
-		case "DATA":
-			reply("354 go ahead")
-			var b strings.Builder
-			for {
-				l, err := tc.R.ReadString('\n')
-				if err != nil {
-					return
-				}
-				if l == ".\r\n" {
-					break
-				}
-				b.WriteString(strings.TrimPrefix(l, ".")) // undo dot-stuffing
-			}
-			if r, ok := s.opts.replies["."]; ok {
-				reply("%s", r)
-				continue
-			}
-			env.Data = b.String()
-			s.mu.Lock()
-			s.envs = append(s.envs, env)
-			s.mu.Unlock()
-			reply("250 2.0.0 queued")
-		case "QUIT":
-			reply("221 bye")
-			return
-		default:
-			reply("502 unknown command")
-		}
-	}
-}
-
-// angle returns the address between < and > in "FROM:<a@b> ...".
-func angle(s string) string {
-	_, rest, _ := strings.Cut(s, "<")
-	addr, _, _ := strings.Cut(rest, ">")
-	return addr
-}
-
-// silentServer accepts connections and never says a word.
-func silentServer(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-	})
-	return ln.Addr().String()
-}
 
 func mustNew(t *testing.T, cfg Config) *Mailer {
 	t.Helper()
@@ -276,8 +78,8 @@ func TestNew(t *testing.T) {
 }
 
 func TestSendKoreanMessage(t *testing.T) {
-	srv := newFakeServer(t, fakeOptions{auth: true, user: "bot@example.com", pass: "비밀-pass"})
-	m := mustNew(t, Config{Addr: srv.addr, From: "셀러봇 <bot@example.com>", User: "bot@example.com", Password: "비밀-pass"})
+	srv := smtptest.NewServer(t, smtptest.Options{Auth: true, User: "bot@example.com", Pass: "비밀-pass"})
+	m := mustNew(t, Config{Addr: srv.Addr(), From: "셀러봇 <bot@example.com>", User: "bot@example.com", Password: "비밀-pass"})
 	kst := time.FixedZone("KST", 9*3600)
 	now := time.Date(2026, 3, 3, 14, 5, 9, 0, kst)
 	m.Now = func() time.Time { return now }
@@ -294,7 +96,7 @@ func TestSendKoreanMessage(t *testing.T) {
 		t.Fatalf("Send: %v", err)
 	}
 
-	envs := srv.envelopes()
+	envs := srv.Envelopes()
 	if len(envs) != 1 {
 		t.Fatalf("server got %d messages, want 1", len(envs))
 	}
@@ -327,10 +129,6 @@ func TestSendKoreanMessage(t *testing.T) {
 		t.Fatalf("parsing message: %v", err)
 	}
 	h := msg.Header
-	var dec mime.WordDecoder
-	if got, err := dec.DecodeHeader(h.Get("Subject")); err != nil || got != subject {
-		t.Errorf("Subject decodes to %q (%v), want %q", got, err, subject)
-	}
 	if from, err := mail.ParseAddress(h.Get("From")); err != nil || from.Name != "셀러봇" || from.Address != "bot@example.com" {
 		t.Errorf("From = %q (%v)", h.Get("From"), err)
 	}
@@ -356,13 +154,16 @@ func TestSendKoreanMessage(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got, want)
 		}
 	}
-	raw, err := io.ReadAll(base64.NewDecoder(base64.StdEncoding, msg.Body))
+	gotSubject, gotBody, err := smtptest.DecodeBody(env.Data)
 	if err != nil {
-		t.Fatalf("decoding body: %v", err)
+		t.Fatalf("decoding message: %v", err)
+	}
+	if gotSubject != subject {
+		t.Errorf("Subject decodes to %q, want %q", gotSubject, subject)
 	}
 	wantBody := "안녕하세요,\r\n정산 금액이 맞지 않습니다.\r\n.점으로 시작하는 줄\r\n" + strings.Repeat("긴 줄 ", 40) + "\r\n"
-	if string(raw) != wantBody {
-		t.Errorf("body = %q\nwant   %q", raw, wantBody)
+	if gotBody != wantBody {
+		t.Errorf("body = %q\nwant   %q", gotBody, wantBody)
 	}
 }
 
@@ -441,7 +242,7 @@ func TestSendServerReplies(t *testing.T) {
 	msg := Message{To: []string{"support@example.com"}, Subject: "문의", Body: "본문"}
 	tests := []struct {
 		name      string
-		opts      fakeOptions
+		opts      smtptest.Options
 		user      string // SMTP user; password is "pw"
 		wantErr   bool
 		wantCode  int // SMTP reply code in the error; 0: none expected
@@ -449,21 +250,21 @@ func TestSendServerReplies(t *testing.T) {
 		delivered int // messages the server should have recorded
 	}{
 		{name: "ok", delivered: 1},
-		{name: "ok with auth", opts: fakeOptions{auth: true, user: "u", pass: "pw"}, user: "u", delivered: 1},
-		{name: "failed QUIT after delivery is not an error", opts: fakeOptions{replies: map[string]string{"QUIT": "500 oops"}}, delivered: 1},
-		{name: "451 at RCPT", opts: fakeOptions{replies: map[string]string{"RCPT": "451 4.3.0 try later"}}, wantErr: true, wantCode: 451, wantTemp: true},
-		{name: "550 at RCPT", opts: fakeOptions{replies: map[string]string{"RCPT": "550 5.1.1 no such user"}}, wantErr: true, wantCode: 550},
-		{name: "421 at MAIL", opts: fakeOptions{replies: map[string]string{"MAIL": "421 4.7.0 too busy"}}, wantErr: true, wantCode: 421, wantTemp: true},
-		{name: "451 at DATA", opts: fakeOptions{replies: map[string]string{"DATA": "451 4.3.0 later"}}, wantErr: true, wantCode: 451, wantTemp: true},
-		{name: "451 at end of data", opts: fakeOptions{replies: map[string]string{".": "451 4.3.0 local error"}}, wantErr: true, wantCode: 451, wantTemp: true},
-		{name: "550 at end of data", opts: fakeOptions{replies: map[string]string{".": "550 5.7.1 spam"}}, wantErr: true, wantCode: 550},
-		{name: "535 bad credentials", opts: fakeOptions{auth: true, user: "u", pass: "other"}, user: "u", wantErr: true, wantCode: 535},
-		{name: "AUTH not offered", opts: fakeOptions{}, user: "u", wantErr: true},
+		{name: "ok with auth", opts: smtptest.Options{Auth: true, User: "u", Pass: "pw"}, user: "u", delivered: 1},
+		{name: "failed QUIT after delivery is not an error", opts: smtptest.Options{Replies: map[string]string{"QUIT": "500 oops"}}, delivered: 1},
+		{name: "451 at RCPT", opts: smtptest.Options{Replies: map[string]string{"RCPT": "451 4.3.0 try later"}}, wantErr: true, wantCode: 451, wantTemp: true},
+		{name: "550 at RCPT", opts: smtptest.Options{Replies: map[string]string{"RCPT": "550 5.1.1 no such user"}}, wantErr: true, wantCode: 550},
+		{name: "421 at MAIL", opts: smtptest.Options{Replies: map[string]string{"MAIL": "421 4.7.0 too busy"}}, wantErr: true, wantCode: 421, wantTemp: true},
+		{name: "451 at DATA", opts: smtptest.Options{Replies: map[string]string{"DATA": "451 4.3.0 later"}}, wantErr: true, wantCode: 451, wantTemp: true},
+		{name: "451 at end of data", opts: smtptest.Options{Replies: map[string]string{".": "451 4.3.0 local error"}}, wantErr: true, wantCode: 451, wantTemp: true},
+		{name: "550 at end of data", opts: smtptest.Options{Replies: map[string]string{".": "550 5.7.1 spam"}}, wantErr: true, wantCode: 550},
+		{name: "535 bad credentials", opts: smtptest.Options{Auth: true, User: "u", Pass: "other"}, user: "u", wantErr: true, wantCode: 535},
+		{name: "AUTH not offered", opts: smtptest.Options{}, user: "u", wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := newFakeServer(t, tt.opts)
-			cfg := Config{Addr: srv.addr, From: "bot@example.com", Timeout: 3 * time.Second}
+			srv := smtptest.NewServer(t, tt.opts)
+			cfg := Config{Addr: srv.Addr(), From: "bot@example.com", Timeout: 3 * time.Second}
 			if tt.user != "" {
 				cfg.User, cfg.Password = tt.user, "pw"
 			}
@@ -481,7 +282,7 @@ func TestSendServerReplies(t *testing.T) {
 			if got := Temporary(err); got != tt.wantTemp {
 				t.Errorf("Temporary(%v) = %v, want %v", err, got, tt.wantTemp)
 			}
-			if got := len(srv.envelopes()); got != tt.delivered {
+			if got := len(srv.Envelopes()); got != tt.delivered {
 				t.Errorf("server recorded %d messages, want %d", got, tt.delivered)
 			}
 		})
@@ -539,7 +340,7 @@ func TestSendServerNeverAnswers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			addr := silentServer(t)
+			addr := smtptest.SilentServer(t)
 			m := mustNew(t, Config{Addr: addr, From: "bot@example.com", Timeout: tt.timeout})
 			ctx, cancel := tt.ctx()
 			defer cancel()
@@ -580,8 +381,8 @@ func TestSendRejectsBadMessageWithoutConnecting(t *testing.T) {
 		{"subject not UTF-8", func(m *Message) { m.Subject = "\xff\xfe" }},
 		{"body not UTF-8", func(m *Message) { m.Body = "ok \xc3" }},
 	}
-	srv := newFakeServer(t, fakeOptions{})
-	mlr := mustNew(t, Config{Addr: srv.addr, From: "bot@example.com"})
+	srv := smtptest.NewServer(t, smtptest.Options{})
+	mlr := mustNew(t, Config{Addr: srv.Addr(), From: "bot@example.com"})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			msg := ok
@@ -596,7 +397,7 @@ func TestSendRejectsBadMessageWithoutConnecting(t *testing.T) {
 			}
 		})
 	}
-	if n := srv.connCount(); n != 0 {
+	if n := srv.ConnCount(); n != 0 {
 		t.Errorf("server saw %d connections, want 0", n)
 	}
 	// The same mailer still works for a good message.

@@ -61,6 +61,8 @@ func commands() []command {
 		{"kb", "check [DIR]", "validate a knowledge directory (default: the embedded articles)", runKB},
 		{"console", "[--kb DIR] [--db FILE]", "try the bot in a terminal, without a Slack workspace", runConsole},
 		{"report", "[--db FILE] [--kb DIR] [--limit N]", "show the most down-voted articles and the questions the bot could not answer", runReport},
+		{"orders", "import [--db FILE] FILE.csv", "import orders (CSV) for the unconfirmed-order alerts", runOrders},
+		{"alerts", "preview --at TIME [--json]", "show what the order alerts would send at a time", runAlerts},
 		{"healthcheck", "", "exit 0 if the serve on SELLERBOT_ADDR answers /healthz (for Docker)", runHealthcheck},
 		{"serve", "", "run the Slack bot (Socket Mode and/or HTTP; configured from the environment)", runServe},
 	}

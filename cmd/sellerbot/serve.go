@@ -21,7 +21,9 @@ import (
 	"github.com/sellerbot/sellerbot/bot"
 	"github.com/sellerbot/sellerbot/forms"
 	"github.com/sellerbot/sellerbot/handlers"
+	"github.com/sellerbot/sellerbot/ingest"
 	"github.com/sellerbot/sellerbot/mailer"
+	"github.com/sellerbot/sellerbot/scheduler"
 )
 
 // serveConfig is sellerbot serve's configuration, read from the
@@ -39,6 +41,7 @@ type serveConfig struct {
 	RateLimit     int                   // questions per user per minute
 	SMTP          mailer.Config         // SMTP_*; Addr empty: no e-mail
 	MailTo        map[forms.Kind]string // SELLERBOT_MAIL_TO_*: per-form destination
+	Alerts        alertConfig
 }
 
 var (
@@ -115,6 +118,11 @@ func loadServeConfig(getenv func(string) string) (serveConfig, error) {
 	if err := loadMailConfig(getenv, &c); err != nil {
 		return c, err
 	}
+	alerts, err := loadAlertConfig(getenv, "serve")
+	if err != nil {
+		return c, err
+	}
+	c.Alerts = alerts
 	return c, nil
 }
 
@@ -200,6 +208,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 	h := &handlers.Handlers{
 		KB: kb, Slack: bot.WebAPI{Client: api, Members: &bot.MemberCache{}}, Store: store, Requests: store,
+		Orders: store, BotUserID: auth.UserID,
 		OpsChannel: cfg.OpsChannel, Admins: cfg.Admins, MailTo: cfg.MailTo,
 		Limit: handlers.NewRateLimiter(cfg.RateLimit, time.Minute), Counters: metrics, Log: log,
 		Respond: func(ctx context.Context, u string, msg *slack.WebhookMessage) error {
@@ -217,15 +226,36 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if cfg.OpsChannel == "" {
 		log.Warn("SELLERBOT_OPS_CHANNEL is not set: 담당자 연결 will tell users it is unavailable, and filed requests reach no team channel")
 	}
+	disp := &bot.Dispatcher{H: h, Dedupe: store, BotUserID: auth.UserID, Log: log, Metrics: metrics}
+
+	// Order alerts post through a client that never retries by itself: the
+	// alerter retries, looking first, so an alert is never sent twice.
+	alerter := &scheduler.Alerter{
+		Store: store, Slack: bot.AlertAPI{Client: bot.NewAlertClient(cfg.BotToken, cfg.APIURL, httpClient)},
+		Schedule: cfg.Alerts.Schedule, Spec: cfg.Alerts.Spec, Grace: cfg.Alerts.Grace, Retention: cfg.Alerts.Retention,
+		OpsChannel: cfg.OpsChannel, PerChannel: time.Second, GlobalRate: cfg.Alerts.Rate, Workers: 16, MaxTries: 8,
+		Log: log.With("component", "alerts"), Counters: metrics,
+	}
+	web := &bot.HTTP{Verifier: bot.Verifier{Secret: cfg.SigningSecret}, Dispatcher: disp, Metrics: metrics, Log: log}
+	if cfg.Alerts.IngestToken != "" {
+		web.Extra = (&ingest.API{Token: cfg.Alerts.IngestToken, Store: store, Preview: alerter, Log: log}).Routes()
+	} else {
+		log.Info("SELLERBOT_INGEST_TOKEN is not set: POST /api/orders is off")
+	}
 	// Work owed by filed requests (ops message, receipt, e-mail): caught up
 	// now, after a crash, and retried every minute.
 	deliverCtx, stopDeliveries := context.WithCancel(ctx)
 	defer stopDeliveries()
 	deliveriesDone := make(chan struct{})
 	go func() { defer close(deliveriesDone); h.RunDeliveries(deliverCtx, store, time.Minute) }()
-	disp := &bot.Dispatcher{H: h, Dedupe: store, BotUserID: auth.UserID, Log: log, Metrics: metrics}
-
-	web := &bot.HTTP{Verifier: bot.Verifier{Secret: cfg.SigningSecret}, Dispatcher: disp, Metrics: metrics, Log: log}
+	alertsDone := make(chan struct{})
+	go func() {
+		defer close(alertsDone)
+		if err := alerter.Run(deliverCtx); err != nil {
+			log.Error("order alerts stopped", "err", err)
+		}
+	}()
+	log.Info("order alerts scheduled", "cron", cfg.Alerts.Spec, "grace", cfg.Alerts.Grace.String())
 	handler := web.Handler()
 	if cfg.SigningSecret == "" {
 		handler = withoutSlackPaths(handler) // Socket Mode only: nothing to verify with
@@ -272,6 +302,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	stopDeliveries()
 	<-deliveriesDone
+	<-alertsDone
 	log.Info("stopped")
 	return nil
 }

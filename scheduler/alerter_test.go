@@ -1,0 +1,426 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"github.com/slack-go/slack"
+
+	"github.com/sellerbot/sellerbot/boltstore"
+	"github.com/sellerbot/sellerbot/orders"
+)
+
+// fakeSlack is an in-memory Slack: it keeps posts with their metadata key
+// and fails as scripted.
+type fakeSlack struct {
+	mu      sync.Mutex
+	posts   []Message
+	ts      int
+	fail    map[string][]error // per channel: errors returned by the next posts
+	ghost   map[string]bool    // per channel: the next post goes through but reports an error
+	onPost  func(m Message)
+	lookups int
+}
+
+func (f *fakeSlack) PostMessage(_ context.Context, m Message) (string, error) {
+	f.mu.Lock()
+	if errs := f.fail[m.Channel]; len(errs) > 0 {
+		f.fail[m.Channel] = errs[1:]
+		f.mu.Unlock()
+		return "", errs[0]
+	}
+	f.ts++
+	ts := fmt.Sprintf("1700000000.%06d", f.ts)
+	f.posts = append(f.posts, m)
+	ghost := f.ghost[m.Channel]
+	delete(f.ghost, m.Channel)
+	hook := f.onPost
+	f.mu.Unlock()
+	if hook != nil {
+		hook(m)
+	}
+	if ghost {
+		return "", slack.StatusCodeError{Code: 502, Status: "502 Bad Gateway"}
+	}
+	return ts, nil
+}
+
+func (f *fakeSlack) FindAlert(_ context.Context, channel string, _ time.Time, key string) (string, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.lookups++
+	for i, p := range f.posts {
+		if p.Channel == channel && p.Key == key {
+			return fmt.Sprintf("found.%d", i), true, nil
+		}
+	}
+	return "", false, nil
+}
+
+func (f *fakeSlack) postsTo(channel string) []Message {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Message
+	for _, p := range f.posts {
+		if p.Channel == channel {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+type fixture struct {
+	a      *Alerter
+	store  *boltstore.Store
+	slack  *fakeSlack
+	now    time.Time
+	sleeps []time.Duration
+}
+
+func newFixture(t *testing.T, now string) *fixture {
+	t.Helper()
+	st, err := boltstore.Open(filepath.Join(t.TempDir(), "alerts.db"), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	sched, _ := ParseSpec(DefaultSpec)
+	f := &fixture{store: st, slack: &fakeSlack{fail: map[string][]error{}, ghost: map[string]bool{}}, now: kstTime(now)}
+	f.a = &Alerter{
+		Store: st, Slack: f.slack, Schedule: sched, Spec: DefaultSpec, Grace: 3 * time.Hour,
+		OpsChannel: "C0OPS", PerChannel: time.Millisecond, Workers: 4, MaxTries: 4,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return f.now },
+		Sleep: func(_ context.Context, d time.Duration) error { f.sleeps = append(f.sleeps, d); return nil },
+	}
+	return f
+}
+
+func (f *fixture) orders(t *testing.T, list ...orders.Order) {
+	t.Helper()
+	if _, err := f.store.UpsertOrders(list); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *fixture) subscribe(t *testing.T, seller string, channels ...string) {
+	t.Helper()
+	for _, c := range channels {
+		if _, err := f.store.Subscribe(orders.Subscription{Seller: seller, Channel: c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func order(no, seller, at string, st orders.Status) orders.Order {
+	return orders.Order{No: no, SellerID: seller, OrderedAt: kstTime(at), Status: st}
+}
+
+func TestFireSendsOnceWithTheSeedWording(t *testing.T) {
+	f := newFixture(t, "2026-11-23 10:00:00")
+	f.orders(t,
+		order("A1", "alpha", "2026-11-22 15:00:01", orders.New), // first second of the window
+		order("A2", "alpha", "2026-11-23 10:00:00", orders.New), // last second of the window
+		order("A3", "alpha", "2026-11-23 09:00:00", orders.Confirmed),
+		order("A4", "alpha", "2026-11-23 09:00:00", orders.Shipped),
+		order("A5", "alpha", "2026-11-23 09:00:00", orders.Cancelled),
+		order("A6", "alpha", "2026-11-22 15:00:00", orders.New), // the previous slot's
+		order("A7", "alpha", "2026-11-23 10:00:01", orders.New), // the next slot's
+		order("B1", "beta", "2026-11-23 09:00:00", orders.Confirmed),
+		order("G1", "gamma", "2026-11-23 08:00:00", orders.New),
+	)
+	f.subscribe(t, "alpha", "C1", "C2")
+	f.subscribe(t, "beta", "C1")
+	f.subscribe(t, "gamma", "C3")
+	ctx := context.Background()
+	if err := f.a.FireDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"C1": "[인터파크-판매관리] 현재 확인하실 신규주문건이 2건 있습니다.",
+		"C2": "[인터파크-판매관리] 현재 확인하실 신규주문건이 2건 있습니다.",
+		"C3": "[인터파크-판매관리] 현재 확인하실 신규주문건이 1건 있습니다.",
+	}
+	for ch, text := range want {
+		got := f.slack.postsTo(ch)
+		if len(got) != 1 || got[0].Text != text {
+			t.Errorf("%s got %d posts %v; want one %q", ch, len(got), got, text)
+			continue
+		}
+		if !strings.Contains(blocksText(got[0].Blocks), "11/22 15:00:01 ~ 11/23 10:00:00") || !strings.Contains(blocksText(got[0].Blocks), "주문 목록 보기") {
+			t.Errorf("%s alert lacks the window or the button: %s", ch, blocksText(got[0].Blocks))
+		}
+	}
+	// Again, and after a restart: nothing more.
+	f.a.FireDue(ctx)
+	f.a.CatchUp(ctx)
+	if n := len(f.slack.posts); n != 3 {
+		t.Errorf("%d posts after firing again; want 3", n)
+	}
+	sends, _ := f.store.SlotSends(orders.SlotKey(kstTime("2026-11-23 10:00:00")))
+	for _, s := range sends {
+		if s.State != orders.SendSent || s.TS == "" {
+			t.Errorf("send %s is %s", s.Key(), s.State)
+		}
+	}
+}
+
+func blocksText(b []slack.Block) string {
+	var sb strings.Builder
+	for _, bl := range b {
+		switch x := bl.(type) {
+		case *slack.SectionBlock:
+			sb.WriteString(x.Text.Text + "\n")
+		case *slack.ContextBlock:
+			for _, el := range x.ContextElements.Elements {
+				if t, ok := el.(*slack.TextBlockObject); ok {
+					sb.WriteString(t.Text + "\n")
+				}
+			}
+		case *slack.ActionBlock:
+			for _, el := range x.Elements.ElementSet {
+				if b, ok := el.(*slack.ButtonBlockElement); ok {
+					sb.WriteString(b.Text.Text + "\n")
+				}
+			}
+		}
+	}
+	return sb.String()
+}
+
+// Orders confirmed after the window closed but before the alert goes out
+// are not counted; a seller left with none gets no alert.
+func TestStatusAtSendTimeCounts(t *testing.T) {
+	f := newFixture(t, "2026-11-23 15:00:00")
+	f.orders(t,
+		order("A1", "alpha", "2026-11-23 11:00:00", orders.New),
+		order("A2", "alpha", "2026-11-23 12:00:00", orders.New),
+		order("Z1", "zeta", "2026-11-23 12:00:00", orders.New),
+	)
+	f.subscribe(t, "alpha", "C1")
+	f.subscribe(t, "zeta", "C9") // sent after C1 (channels in order)
+	f.a.Workers = 1
+	f.slack.onPost = func(m Message) {
+		if m.Channel == "C1" { // meanwhile zeta confirms its order, alpha one of two
+			f.orders(t, order("Z1", "zeta", "2026-11-23 12:00:00", orders.Confirmed))
+		}
+	}
+	f.orders(t, order("A2", "alpha", "2026-11-23 12:00:00", orders.Confirmed)) // before the send
+	if err := f.a.FireDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.slack.postsTo("C1"); len(got) != 1 || !strings.Contains(got[0].Text, "1건") {
+		t.Errorf("alpha: %v; want one alert counting 1", got)
+	}
+	if got := f.slack.postsTo("C9"); len(got) != 0 {
+		t.Errorf("zeta got %v after confirming everything", got)
+	}
+}
+
+func TestFailuresAndRetries(t *testing.T) {
+	tests := []struct {
+		name       string
+		script     func(f *fixture)
+		wantPosts  int // to C1
+		wantState  orders.SendState
+		wantSleep  time.Duration // one of the waits
+		wantReport bool
+	}{
+		{"429 waits Retry-After and posts once", func(f *fixture) {
+			f.slack.fail["C1"] = []error{&slack.RateLimitedError{RetryAfter: 3 * time.Second}}
+		}, 1, orders.SendSent, 3 * time.Second, false},
+		{"5xx is retried with backoff", func(f *fixture) {
+			f.slack.fail["C1"] = []error{slack.StatusCodeError{Code: 500, Status: "500"}, slack.StatusCodeError{Code: 503, Status: "503"}}
+		}, 1, orders.SendSent, time.Second, false},
+		{"a post that went through despite an error is not repeated", func(f *fixture) {
+			f.slack.ghost["C1"] = true
+		}, 1, orders.SendSent, time.Second, false},
+		{"channel_not_found fails at once and is reported", func(f *fixture) {
+			f.slack.fail["C1"] = []error{slack.SlackErrorResponse{Err: "channel_not_found"}}
+		}, 0, orders.SendFailed, 0, true},
+		{"persistent 5xx gives up and is reported", func(f *fixture) {
+			for range 10 {
+				f.slack.fail["C1"] = append(f.slack.fail["C1"], slack.StatusCodeError{Code: 500, Status: "500"})
+			}
+		}, 0, orders.SendFailed, time.Second, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, "2026-11-23 10:00:00")
+			f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New), order("B1", "beta", "2026-11-23 09:00:00", orders.New))
+			f.subscribe(t, "alpha", "C1")
+			f.subscribe(t, "beta", "C2") // a healthy seller is not held up
+			tt.script(f)
+			if err := f.a.FireDue(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if got := len(f.slack.postsTo("C1")); got != tt.wantPosts {
+				t.Errorf("C1 got %d posts; want %d", got, tt.wantPosts)
+			}
+			if got := len(f.slack.postsTo("C2")); got != 1 {
+				t.Errorf("the healthy channel got %d posts; want 1", got)
+			}
+			sends, _ := f.store.SlotSends(orders.SlotKey(kstTime("2026-11-23 10:00:00")))
+			for _, s := range sends {
+				if s.Channel == "C1" && s.State != tt.wantState {
+					t.Errorf("C1 alert is %s (%s); want %s", s.State, s.Error, tt.wantState)
+				}
+			}
+			if tt.wantSleep > 0 && !contains(f.sleeps, tt.wantSleep) {
+				t.Errorf("waits %v; want one of %v", f.sleeps, tt.wantSleep)
+			}
+			reports := f.slack.postsTo("C0OPS")
+			if (len(reports) == 1) != tt.wantReport || len(reports) > 1 {
+				t.Errorf("ops reports %v; want report=%v", reports, tt.wantReport)
+			}
+			if tt.wantReport && !strings.Contains(reports[0].Text, "alpha") {
+				t.Errorf("report %q lacks the seller", reports[0].Text)
+			}
+			// Reported once per slot, even when the slot is run again.
+			f.a.FireDue(context.Background())
+			if n := len(f.slack.postsTo("C0OPS")); n > 1 {
+				t.Errorf("reported %d times", n)
+			}
+		})
+	}
+}
+
+func contains(ds []time.Duration, d time.Duration) bool {
+	for _, x := range ds {
+		if x == d {
+			return true
+		}
+	}
+	return false
+}
+
+func TestCatchUp(t *testing.T) {
+	tests := []struct {
+		name      string
+		lastSlot  string // "" means never fired
+		now       string
+		wantPosts int
+		wantSlot  string
+	}{
+		{"missed 10:00 within the grace is sent late", "2026-11-22 15:00:00", "2026-11-23 11:30:00", 1, "2026-11-23 10:00:00"},
+		{"missed 10:00 beyond the grace is skipped", "2026-11-22 15:00:00", "2026-11-23 13:30:00", 0, ""},
+		{"two missed slots: only the latest", "2026-11-21 15:00:00", "2026-11-23 10:20:00", 1, "2026-11-23 10:00:00"},
+		{"nothing missed", "2026-11-23 10:00:00", "2026-11-23 10:20:00", 0, ""},
+		{"a new install catches up the latest slot in the grace", "", "2026-11-23 10:20:00", 1, "2026-11-23 10:00:00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, tt.now)
+			f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New), order("A0", "alpha", "2026-11-21 16:00:00", orders.New))
+			f.subscribe(t, "alpha", "C1")
+			if tt.lastSlot != "" {
+				at := kstTime(tt.lastSlot)
+				w, _ := f.a.WindowFor(at)
+				if _, err := f.store.PlanSlot(orders.Slot{At: at, Window: w}, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := f.a.CatchUp(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			posts := f.slack.postsTo("C1")
+			if len(posts) != tt.wantPosts {
+				t.Fatalf("%d posts; want %d", len(posts), tt.wantPosts)
+			}
+			if tt.wantPosts == 1 {
+				if !strings.Contains(posts[0].Text, "(지연 발송)") || !strings.Contains(blocksText(posts[0].Blocks), "지연 발송") {
+					t.Errorf("late alert not marked: %q", posts[0].Text)
+				}
+				if !strings.HasPrefix(posts[0].Key, orders.SlotKey(kstTime(tt.wantSlot))) {
+					t.Errorf("sent slot %s; want %s", posts[0].Key, tt.wantSlot)
+				}
+			}
+		})
+	}
+}
+
+// After a crash: an alert recorded as sending is looked up before posting;
+// one that reached Slack is not posted again, one that did not is.
+func TestResumeAfterCrash(t *testing.T) {
+	f := newFixture(t, "2026-11-23 10:00:30")
+	f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New), order("B1", "beta", "2026-11-23 09:00:00", orders.New),
+		order("G1", "gamma", "2026-11-23 09:00:00", orders.New))
+	at := kstTime("2026-11-23 10:00:00")
+	w, _ := f.a.WindowFor(at)
+	slot := orders.Slot{At: at, Window: w}
+	f.store.PlanSlot(slot, []orders.Send{
+		{Seller: "alpha", Channel: "C1", State: orders.SendSending, Attempts: 1}, // reached Slack, then the crash
+		{Seller: "beta", Channel: "C2", State: orders.SendSending, Attempts: 1},  // did not
+		{Seller: "gamma", Channel: "C3", State: orders.SendPending},              // never tried
+	})
+	f.slack.posts = append(f.slack.posts, Message{Channel: "C1", Key: orders.SendKey(slot.Key(), "alpha", "C1")})
+	if err := f.a.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range []string{"C1", "C2", "C3"} {
+		if n := len(f.slack.postsTo(ch)); n != 1 {
+			t.Errorf("%s has %d alerts; want exactly 1", ch, n)
+		}
+	}
+	if f.slack.lookups != 2 {
+		t.Errorf("%d history lookups; want 2 (only the alerts in flight)", f.slack.lookups)
+	}
+	if open, _ := f.store.OpenSends(); len(open) != 0 {
+		t.Errorf("%d alerts still open", len(open))
+	}
+}
+
+func TestLabelPerSeller(t *testing.T) {
+	f := newFixture(t, "2026-11-23 10:00:00")
+	f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New))
+	f.subscribe(t, "alpha", "C1")
+	f.store.SetSellerLabel("alpha", "위메프-판매관리")
+	f.a.FireDue(context.Background())
+	if got := f.slack.postsTo("C1"); len(got) != 1 || got[0].Text != "[위메프-판매관리] 현재 확인하실 신규주문건이 1건 있습니다." {
+		t.Errorf("posts %v", got)
+	}
+}
+
+func TestPreview(t *testing.T) {
+	f := newFixture(t, "2026-11-23 08:00:00")
+	f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New), order("B1", "beta", "2026-11-23 09:30:00", orders.New),
+		order("B2", "beta", "2026-11-23 09:40:00", orders.Confirmed))
+	f.subscribe(t, "alpha", "C2", "C1")
+	list, err := f.a.Preview(kstTime("2026-11-23 10:00:00"))
+	if err != nil || len(list) != 2 {
+		t.Fatalf("Preview = %v, %v", list, err)
+	}
+	if p := list[0]; p.SellerID != "alpha" || p.Count != 1 || strings.Join(p.Channels, ",") != "C1,C2" || !p.WindowEnd.Equal(kstTime("2026-11-23 10:00:00")) {
+		t.Errorf("alpha preview %+v", p)
+	}
+	if p := list[1]; p.SellerID != "beta" || p.Count != 1 || len(p.Channels) != 0 || p.Channels == nil {
+		t.Errorf("beta (no channel) preview %+v", p)
+	}
+	if len(f.slack.posts) != 0 {
+		t.Error("preview sent something")
+	}
+}
+
+// A panic in one run must not stop the next (Recover inside
+// SkipIfStillRunning; the other order leaves the skip lock held).
+func TestJobChainSurvivesPanic(t *testing.T) {
+	runs := 0
+	job := jobChain(slog.New(slog.NewTextHandler(io.Discard, nil))).Then(cron.FuncJob(func() {
+		runs++
+		if runs == 1 {
+			panic("boom")
+		}
+	}))
+	job.Run()
+	job.Run()
+	if runs != 2 {
+		t.Errorf("ran %d times; want 2 (the panic stopped later runs)", runs)
+	}
+}
