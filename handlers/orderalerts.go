@@ -49,8 +49,16 @@ func (h *Handlers) orderAlertsCommand(ctx context.Context, c Command) error {
 	if sub == "status" {
 		return h.alertStatus(ctx, t, c.Channel)
 	}
-	if len(args) < 2 || !sellerArg.MatchString(args[1]) {
+	switch sub {
+	case "on", "off", "label", "register", "unregister":
+	default:
+		return userError{fmt.Sprintf("`%s` 은(는) 알 수 없는 명령입니다.\n\n%s", escape(clip(args[0], 30)), orderAlertsHelp)}
+	}
+	if len(args) < 2 {
 		return userError{"업체ID를 함께 입력해 주세요. 예: `/order-alerts on ganashop`\n\n" + orderAlertsHelp}
+	}
+	if !sellerArg.MatchString(args[1]) {
+		return userError{fmt.Sprintf("`%s` 은(는) 업체ID 형식이 아닙니다. 업체ID는 영문, 숫자, '.', '_', '-'로 된 64자 이내입니다.", escape(clip(args[1], 30)))}
 	}
 	seller := args[1]
 	switch sub {
@@ -62,12 +70,10 @@ func (h *Handlers) orderAlertsCommand(ctx context.Context, c Command) error {
 		if !ok {
 			return userError{fmt.Sprintf("업체ID `%s`의 알림은 관리자나 이 업체에 등록된 담당자만 설정할 수 있습니다. 관리자에게 등록을 요청해 주세요.", seller)}
 		}
-	case "register", "unregister":
+	default: // register, unregister
 		if !h.Admins[c.User] {
 			return userError{"업체 담당자 등록은 관리자만 할 수 있습니다."}
 		}
-	default:
-		return userError{fmt.Sprintf("`%s` 은(는) 알 수 없는 명령입니다.\n\n%s", escape(clip(args[0], 30)), orderAlertsHelp)}
 	}
 	switch sub {
 	case "on":

@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -21,7 +22,11 @@ const MaxCSVRows = 1_000_000
 // status, or 주문번호,업체ID,주문일시,주문상태, in any order). Bad rows are
 // reported with their line number and skipped; good rows are returned.
 func ReadCSV(r io.Reader) ([]Order, []FieldError, error) {
-	cr := csv.NewReader(r)
+	br := bufio.NewReader(r)
+	if bom, err := br.Peek(3); err == nil && string(bom) == "\ufeff" {
+		br.Discard(3) // Excel writes a BOM; before a quoted header it breaks the CSV reader
+	}
+	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
@@ -50,7 +55,6 @@ func ReadCSV(r io.Reader) ([]Order, []FieldError, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -59,6 +63,7 @@ func ReadCSV(r io.Reader) ([]Order, []FieldError, error) {
 			}
 			return rows, errs, err
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rows)+len(errs) >= MaxCSVRows {
 			return rows, errs, fmt.Errorf("more than %d rows: split the file", MaxCSVRows)
 		}

@@ -93,12 +93,16 @@ func (r Raw) Check(index int) (Order, []FieldError) {
 	}
 	o := Order{No: clean(r.No), SellerID: clean(r.SellerID)}
 	switch {
+	case !utf8.ValidString(r.No):
+		bad("order_no", "is not valid UTF-8")
 	case o.No == "":
 		bad("order_no", "required")
 	case !validID(o.No):
-		bad("order_no", "must be 1-64 letters, digits, '-' or '_'")
+		bad("order_no", "must be 1-64 letters, digits, '-', '_' or '.'")
 	}
 	switch {
+	case !utf8.ValidString(r.SellerID):
+		bad("seller_id", "is not valid UTF-8")
 	case o.SellerID == "":
 		bad("seller_id", "required")
 	case !validID(o.SellerID):

@@ -484,7 +484,9 @@ func (a *Alerter) giveUp(ctx context.Context, lg *slog.Logger, key string, s *or
 		a.finish(key, orders.SendFailed, "", clipErr(err), s.Count)
 		return true
 	}
-	wait := time.Duration(1<<min(s.Attempts, 6)) * 500 * time.Millisecond
+	// 0.5, 1, 2, 4, 8 s ... at most 15 s: the slot's alerts should arrive
+	// within minutes, not hours.
+	wait := min(time.Duration(1<<min(s.Attempts, 6))*250*time.Millisecond, 15*time.Second)
 	lg.Warn("alert failed; retrying", "attempt", s.Attempts, "wait", wait.String(), "err", err)
 	if a.sleep(ctx, wait) != nil {
 		return true

@@ -238,10 +238,10 @@ func TestFailuresAndRetries(t *testing.T) {
 		}, 1, orders.SendSent, 3 * time.Second, false},
 		{"5xx is retried with backoff", func(f *fixture) {
 			f.slack.fail["C1"] = []error{slack.StatusCodeError{Code: 500, Status: "500"}, slack.StatusCodeError{Code: 503, Status: "503"}}
-		}, 1, orders.SendSent, time.Second, false},
+		}, 1, orders.SendSent, 500 * time.Millisecond, false},
 		{"a post that went through despite an error is not repeated", func(f *fixture) {
 			f.slack.ghost["C1"] = true
-		}, 1, orders.SendSent, time.Second, false},
+		}, 1, orders.SendSent, 500 * time.Millisecond, false},
 		{"channel_not_found fails at once and is reported", func(f *fixture) {
 			f.slack.fail["C1"] = []error{slack.SlackErrorResponse{Err: "channel_not_found"}}
 		}, 0, orders.SendFailed, 0, true},
@@ -249,7 +249,7 @@ func TestFailuresAndRetries(t *testing.T) {
 			for range 10 {
 				f.slack.fail["C1"] = append(f.slack.fail["C1"], slack.StatusCodeError{Code: 500, Status: "500"})
 			}
-		}, 0, orders.SendFailed, time.Second, true},
+		}, 0, orders.SendFailed, 500 * time.Millisecond, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
