@@ -46,7 +46,7 @@ func runConsole(ctx context.Context, e *env, args []string) error {
 	defer store.Close()
 	con := &bot.Console{In: e.stdin, Out: e.stdout, User: "UCONSOLE", OpsChannel: "COPS"}
 	con.H = &handlers.Handlers{
-		KB: kb, Slack: con, Store: store, Requests: store, Respond: con.Respond, OpsChannel: "COPS",
+		KB: kb, Slack: con, Store: store, Requests: store, Orders: store, Respond: con.Respond, OpsChannel: "COPS",
 		Admins: map[string]bool{"UCONSOLE": true},
 		Log:    slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}

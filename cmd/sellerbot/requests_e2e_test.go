@@ -123,6 +123,17 @@ func TestServeRequestFlow(t *testing.T) {
 		return c.Method == "chat.postMessage" && c.Form.Get("channel") == "USELLER" && strings.Contains(c.Form.Get("text"), "처리 중")
 	})
 
+	// App Home lists the open request (views.publish).
+	home := `{"type":"event_callback","event_id":"EvHome1","event":{"type":"app_home_opened","user":"USELLER","channel":"D1","tab":"home","event_ts":"1.0"}}`
+	signedPost(t, base, "/slack/events", "application/json", testSecret, []byte(home))
+	fake.waitFor(t, "App Home with the open request", func(c apiCall) bool {
+		if c.Method != "views.publish" {
+			return false
+		}
+		js, _ := json.Marshal(c.JSON)
+		return strings.Contains(string(js), id) && strings.Contains(string(js), "진행 중인 내 요청")
+	})
+
 	if err := stop(); err != nil {
 		t.Errorf("run returned %v", err)
 	}
