@@ -58,7 +58,8 @@ func ReadCSV(r io.Reader) ([]Order, []FieldError, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				errs = append(errs, FieldError{Index: pe.Line, Field: "line", Error: pe.Err.Error()})
+				// StartLine: an unclosed quote is reported where it opened.
+				errs = append(errs, FieldError{Index: pe.StartLine, Field: "line", Error: pe.Err.Error()})
 				continue
 			}
 			return rows, errs, err

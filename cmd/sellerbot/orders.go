@@ -222,8 +222,12 @@ func runOrders(ctx context.Context, e *env, args []string) error {
 		}
 		accepted, total = resp.Accepted, resp.Result
 	}
+	badRows := map[int]bool{}
+	for _, fe := range rowErrs {
+		badRows[fe.Index] = true
+	}
 	fmt.Fprintf(e.stdout, "imported %d orders: %d new, %d updated, %d unchanged; %d rows rejected\n",
-		accepted, total.Inserted, total.Updated, total.Unchanged, len(rowErrs))
+		accepted, total.Inserted, total.Updated, total.Unchanged, len(badRows))
 	if len(rowErrs) > 0 {
 		return exitError{1}
 	}
@@ -265,6 +269,9 @@ func runAlerts(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	path := dbPath(*db)
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("alerts preview: no database at %s (set --db or SELLERBOT_DB)", path)
+	}
 	var list []scheduler.Preview
 	st, locked, err := openForOrders(path)
 	switch {
