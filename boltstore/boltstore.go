@@ -30,7 +30,7 @@ var (
 	allBuckets     = [][]byte{bucketEvents, bucketFeedback, bucketDeclines, bucketHandoffs, bucketTurns, bucketCounters,
 		bucketRequests, bucketRequestKeys, bucketRequestUser, bucketRequestTodo,
 		bucketOrders, bucketOrdersTime, bucketAlertSubs, bucketSellerUsers, bucketSellerLabel,
-		bucketAlertSlots, bucketAlertSends, bucketAlertTodo, bucketAlertState}
+		bucketAlertSlots, bucketAlertSends, bucketAlertTodo, bucketAlertState, bucketVectors}
 )
 
 // EventTTL is how long a delivered event id is remembered: Slack retries a

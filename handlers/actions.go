@@ -57,7 +57,7 @@ func (h *Handlers) feedback(ctx context.Context, t replyTarget, a Action, v butt
 		return userError{"이 답변의 정보를 찾지 못해 의견을 저장하지 못했습니다. 질문을 다시 보내 주세요."}
 	}
 	helpful := a.ActionID == ActionHelpful
-	f := sellerbot.Feedback{At: h.now(), User: a.User, ArticleID: v.Article, Question: v.Question, Helpful: helpful}
+	f := sellerbot.Feedback{At: h.now(), User: a.User, ArticleID: v.Article, Question: v.Question, Helpful: helpful, Generated: v.Generated}
 	if err := h.Store.AddFeedback(f); err != nil {
 		return fmt.Errorf("storing feedback: %w", err)
 	}

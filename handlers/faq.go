@@ -10,6 +10,7 @@ import (
 
 	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/knowledge"
+	"github.com/sellerbot/sellerbot/llm"
 )
 
 // Action ids of the answer buttons.
@@ -25,8 +26,9 @@ const (
 // buttonValue is what an answer's buttons carry: Slack gives it back on a
 // click, so no server state is needed to know what was answered.
 type buttonValue struct {
-	Article  string `json:"a,omitempty"`
-	Question string `json:"q,omitempty"`
+	Article   string `json:"a,omitempty"`
+	Question  string `json:"q,omitempty"`
+	Generated bool   `json:"g,omitempty"` // the answer was written by the language model
 }
 
 func encodeValue(v buttonValue) string {
@@ -81,7 +83,46 @@ func (h *Handlers) answer(ctx context.Context, t replyTarget, q, turn string, pr
 			earlier = prev.Question
 		}
 	}
-	a := h.KB.AskInContext(q, earlier)
+	// With a language model an answer takes seconds: a placeholder shows
+	// the question was heard, and is replaced by whatever comes.
+	var placeholder string
+	if h.Assistant != nil && h.Assistant.Generates() && !private && t.responseURL == "" {
+		ts, err := h.Slack.Post(ctx, Outgoing{Channel: t.channel, ThreadTS: t.threadTS, Text: placeholderText})
+		if err != nil {
+			h.log().Warn("posting the placeholder failed; answering without it", "err", err)
+		} else {
+			placeholder = ts
+		}
+	}
+	text, blocks, err := h.compose(ctx, t, q, turn, earlier, private)
+	if err != nil {
+		if placeholder != "" {
+			// Never leave the placeholder hanging.
+			h.Slack.Update(ctx, placeholder, Outgoing{Channel: t.channel, ThreadTS: t.threadTS, Text: apology})
+		}
+		return err
+	}
+	if placeholder != "" {
+		uerr := h.Slack.Update(ctx, placeholder, Outgoing{Channel: t.channel, ThreadTS: t.threadTS, Text: text, Blocks: blocks})
+		if uerr == nil {
+			return nil
+		}
+		h.log().Warn("replacing the placeholder failed; posting the answer", "err", uerr)
+	}
+	return h.reply(ctx, t, text, blocks, true)
+}
+
+const placeholderText = "답변을 찾고 있어요… 잠시만 기다려 주세요."
+
+// compose finds the answer and renders it (or the decline).
+func (h *Handlers) compose(ctx context.Context, t replyTarget, q, turn, earlier string, private bool) (string, []slack.Block, error) {
+	var res llm.Result
+	if h.Assistant != nil {
+		res = h.Assistant.Answer(ctx, q, earlier)
+	} else {
+		res = llm.Result{Answer: h.KB.AskInContext(q, earlier), Mode: llm.ModeLexical}
+	}
+	a := res.Answer
 	if !a.Answered {
 		h.count("declines")
 		if a.Question != "" {
@@ -90,18 +131,45 @@ func (h *Handlers) answer(ctx context.Context, t replyTarget, q, turn string, pr
 				d.Suggestions = append(d.Suggestions, s.ID)
 			}
 			if err := h.Store.AddDecline(d); err != nil {
-				return fmt.Errorf("storing a decline: %w", err)
+				return "", nil, fmt.Errorf("storing a decline: %w", err)
 			}
 		}
-		return h.reply(ctx, t, declineText(a), declineBlocks(a), true)
+		return declineText(a), declineBlocks(a), nil
 	}
 	h.count("answers")
 	if turn != "" {
 		if err := h.Store.SaveTurn(turn, sellerbot.Turn{At: h.now(), Question: a.Question, ArticleID: a.Article.ID}); err != nil {
-			return fmt.Errorf("remembering the question: %w", err)
+			return "", nil, fmt.Errorf("remembering the question: %w", err)
 		}
 	}
-	return h.reply(ctx, t, plainAnswer(a.Article), answerBlocks(a.Article, a.Question, private), true)
+	if res.Mode == llm.ModeGenerated {
+		h.count("answers_generated")
+		return clip(res.Generated, 3000), generatedBlocks(res, private), nil
+	}
+	return plainAnswer(a.Article), answerBlocks(a.Article, a.Question, private), nil
+}
+
+// generatedBlocks renders the model's answer with its numbered sources.
+func generatedBlocks(res llm.Result, private bool) []slack.Block {
+	v := encodeValue(buttonValue{Article: res.Article.ID, Question: res.Question, Generated: true})
+	buttons := []slack.BlockElement{
+		button(ActionHelpful, "👍 도움이 됐어요", v, ""),
+		button(ActionUnhelpful, "👎 아니요", v, ""),
+		handoffButton(res.Question),
+	}
+	if private {
+		buttons = append(buttons, button(ActionShare, "채널에 공유", v, ""))
+	}
+	var srcs []string
+	for i, a := range res.Cited {
+		srcs = append(srcs, fmt.Sprintf("[%d] *%s* · %s", i+1, escape(a.Title), escape(a.Source)))
+	}
+	return []slack.Block{
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, escape(clip(res.Generated, 2900)), false, false), nil, nil),
+		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
+			clip("🤖 아래 문서를 바탕으로 작성한 답변입니다. 📄 출처: "+strings.Join(srcs, ", "), 2000), false, false)),
+		slack.NewActionBlock("", buttons...),
+	}
 }
 
 func plainAnswer(art *knowledge.Article) string {

@@ -17,12 +17,20 @@ import (
 	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/forms"
 	"github.com/sellerbot/sellerbot/knowledge"
+	"github.com/sellerbot/sellerbot/llm"
 )
 
 // Answerer finds answers in the knowledge base.
 type Answerer interface {
 	AskInContext(question, context string) knowledge.Answer
 	Article(id string) (*knowledge.Article, bool)
+}
+
+// Assistant answers with the language model when one is configured
+// (*llm.Engine is one); without it the knowledge base answers alone.
+type Assistant interface {
+	Answer(ctx context.Context, question, context string) llm.Result
+	Generates() bool // answers are slow enough for a placeholder
 }
 
 // Outgoing is a message the bot sends.
@@ -118,6 +126,7 @@ type Action struct {
 // Slack and Store.
 type Handlers struct {
 	KB         Answerer
+	Assistant  Assistant // optional: hybrid retrieval and generated answers
 	Slack      Slack
 	Store      Store
 	Respond    func(ctx context.Context, url string, msg *slack.WebhookMessage) error // posts to a response_url

@@ -29,6 +29,10 @@ type Hit struct {
 	// OffPlatform is set when the question names a marketplace or payment
 	// company the article is not about; such an article is never the answer.
 	OffPlatform bool
+	// Similarity is the embedding similarity (hybrid retrieval), 0 without.
+	Similarity float64
+	// Vector is set when the embeddings alone vouch for the hit.
+	Vector bool
 }
 
 // Answer is the engine's verdict on one question.
@@ -60,25 +64,48 @@ func (b *Base) Ask(question string) Answer {
 // of the same conversation, which helps when the follow-up is short ("그럼
 // 팩스는요?").
 func (b *Base) AskInContext(question, context string) Answer {
+	return b.decideOn(b.prepare(question, context))
+}
+
+// query is a question analyzed and ranked lexically.
+type query struct {
+	ans    Answer
+	terms  []int32
+	units  []unit
+	named  map[string]bool
+	ranked []Hit
+}
+
+// prepare cleans and analyzes the question (with the thread's earlier
+// question when it alone is not enough) and ranks candidates lexically.
+func (b *Base) prepare(question, context string) query {
 	q := CleanQuestion(question)
-	ans := Answer{Question: q}
+	qr := query{ans: Answer{Question: q}}
 	ctx := CleanQuestion(context)
-	qTerms, units := b.analyze(q)
-	if len(units) == 0 && ctx == "" {
-		return ans
+	qr.terms, qr.units = b.analyze(q)
+	if len(qr.units) == 0 && ctx == "" {
+		return qr
 	}
-	named := platformsIn(q)
-	ranked := b.rank(qTerms, units, named)
-	if ctx != "" && (len(ranked) == 0 || !b.acceptable(ranked[0], qTerms)) && !hasUnknown(units) {
+	qr.named = platformsIn(q)
+	qr.ranked = b.rank(qr.terms, qr.units, qr.named)
+	if ctx != "" && (len(qr.ranked) == 0 || !b.acceptable(qr.ranked[0], qr.terms)) && !hasUnknown(qr.units) {
 		// The question alone is not enough and brings nothing new ("팩스로
 		//보내도 되나요?"): read it together with the earlier one. A question
 		// with a word the base does not know ("점심 메뉴") is a new topic.
 		both := ctx + " " + q
 		cTerms, cUnits := b.analyze(both)
 		if len(cUnits) > 0 {
-			qTerms, ranked = cTerms, b.rank(cTerms, cUnits, platformsIn(both))
+			qr.terms, qr.units, qr.named = cTerms, cUnits, platformsIn(both)
+			qr.ranked = b.rank(qr.terms, qr.units, qr.named)
 		}
 	}
+	return qr
+}
+
+// decideOn answers with the top hit if it is acceptable, or declines with
+// suggestions.
+func (b *Base) decideOn(qr query) Answer {
+	ans, ranked := qr.ans, qr.ranked
 	for i := 0; i < len(ranked) && i < 3; i++ {
 		ans.Hits = append(ans.Hits, ranked[i])
 	}
@@ -86,14 +113,15 @@ func (b *Base) AskInContext(question, context string) Answer {
 		return ans
 	}
 	top := ranked[0]
-	ans.Confidence = b.confidence(top, qTerms)
-	if b.acceptable(top, qTerms) {
+	ans.Confidence = b.confidence(top, qr.terms)
+	if b.acceptable(top, qr.terms) || top.Vector {
 		ans.Answered = true
 		ans.Article = top.Article
+		ans.Confidence = max(ans.Confidence, top.Similarity)
 		return ans
 	}
 	for i := 0; i < len(ranked) && len(ans.Suggestions) < 3; i++ {
-		if ranked[i].Coverage > 0 {
+		if ranked[i].Coverage > 0 || ranked[i].Similarity > 0 {
 			ans.Suggestions = append(ans.Suggestions, ranked[i].Article)
 		}
 	}

@@ -19,6 +19,7 @@ var embedded embed.FS
 type Base struct {
 	articles  []*Article
 	byID      map[string]*Article
+	docByID   map[string]int32
 	ix        *index
 	platforms []map[string]bool // per article, see articlePlatforms
 	tuning    Tuning
@@ -128,10 +129,11 @@ func errText(err error) string {
 }
 
 func newBase(arts []*Article, label string, tu Tuning, dc Decision) *Base {
-	b := &Base{articles: arts, byID: make(map[string]*Article, len(arts)), tuning: tu, decide: dc, label: label}
+	b := &Base{articles: arts, byID: make(map[string]*Article, len(arts)), docByID: make(map[string]int32, len(arts)), tuning: tu, decide: dc, label: label}
 	docs := make([]docFields, len(arts))
 	for i, a := range arts {
 		b.byID[a.ID] = a
+		b.docByID[a.ID] = int32(i)
 		b.platforms = append(b.platforms, articlePlatforms(a))
 		docs[i] = docFields{
 			fieldTitle:     a.Title,

@@ -8,9 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
+	"time"
 
+	"github.com/sellerbot/sellerbot/boltstore"
 	"github.com/sellerbot/sellerbot/knowledge"
+	"github.com/sellerbot/sellerbot/llm"
 )
 
 func newFlagSet(name string, e *env) *flag.FlagSet {
@@ -74,17 +78,23 @@ type answerJSON struct {
 	Suggestions []suggestionJSON `json:"suggestions"`
 }
 
-func toJSON(a knowledge.Answer) answerJSON {
+func toJSON(res llm.Result) answerJSON {
+	a := res.Answer
 	out := answerJSON{
 		Question:    a.Question,
 		Answered:    a.Answered,
 		Answer:      knowledge.PlainText(a.Text()),
 		Confidence:  a.Confidence,
-		Mode:        "lexical",
+		Mode:        res.Mode,
 		Sources:     []sourceJSON{},
 		Suggestions: []suggestionJSON{},
 	}
-	if a.Answered {
+	if a.Answered && res.Mode == llm.ModeGenerated {
+		out.Answer = res.Generated
+		for _, art := range res.Cited {
+			out.Sources = append(out.Sources, sourceJSON{ID: art.ID, Title: art.Title, Source: art.Source, Updated: art.Updated.Format("2006-01-02")})
+		}
+	} else if a.Answered {
 		for _, h := range a.Hits {
 			out.Sources = append(out.Sources, sourceJSON{
 				ID: h.Article.ID, Title: h.Article.Title, Source: h.Article.Source,
@@ -121,12 +131,18 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	cfg, err := llm.LoadConfig(e.getenv)
+	if err != nil {
+		return usageError{"ask: " + err.Error()}
+	}
+	engine, closeCache := askEngine(ctx, e, base, cfg)
+	defer closeCache()
 	answer := func(q string) error {
-		a := base.Ask(q)
+		res := engine.Answer(ctx, q, "")
 		if *asJSON {
-			return json.NewEncoder(e.stdout).Encode(toJSON(a))
+			return json.NewEncoder(e.stdout).Encode(toJSON(res))
 		}
-		_, err := io.WriteString(e.stdout, renderText(a)+"\n")
+		_, err := io.WriteString(e.stdout, renderText(res)+"\n")
 		return err
 	}
 	if !fromStdin {
@@ -153,9 +169,37 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	}
 }
 
+// askEngine builds the engine for ask: with an embedding model, the vector
+// cache is the database in SELLERBOT_DB (default sellerbot.db), so a second
+// run embeds only the question. A database held by serve is not waited
+// for: vectors are then embedded without the cache.
+func askEngine(ctx context.Context, e *env, base *knowledge.Base, cfg llm.Config) (*llm.Engine, func()) {
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	var cache llm.VectorCache
+	closeCache := func() {}
+	if cfg.EmbeddingModel != "" {
+		path := dbPath(e.getenv("SELLERBOT_DB"))
+		st, err := boltstore.Open(path, time.Second)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "sellerbot: no vector cache (%v); embedding without it\n", err)
+		} else {
+			cache, closeCache = st, func() { st.Close() }
+		}
+	}
+	return newEngine(ctx, base, cfg, cache, nil, nil, log, 0), closeCache
+}
+
 // renderText shows an answer as a person reads it in a terminal.
-func renderText(a knowledge.Answer) string {
+func renderText(res llm.Result) string {
+	a := res.Answer
 	var sb strings.Builder
+	if a.Answered && res.Mode == llm.ModeGenerated {
+		sb.WriteString(res.Generated + "\n\n출처:")
+		for i, art := range res.Cited {
+			fmt.Fprintf(&sb, "\n[%d] %s (%s)", i+1, art.Title, art.Source)
+		}
+		return sb.String()
+	}
 	if a.Answered {
 		art := a.Article
 		fmt.Fprintf(&sb, "%s\n\n%s\n\n", art.Title, knowledge.PlainText(art.Body))

@@ -22,6 +22,7 @@ import (
 	"github.com/sellerbot/sellerbot/forms"
 	"github.com/sellerbot/sellerbot/handlers"
 	"github.com/sellerbot/sellerbot/ingest"
+	"github.com/sellerbot/sellerbot/llm"
 	"github.com/sellerbot/sellerbot/mailer"
 	"github.com/sellerbot/sellerbot/scheduler"
 )
@@ -42,6 +43,7 @@ type serveConfig struct {
 	SMTP          mailer.Config         // SMTP_*; Addr empty: no e-mail
 	MailTo        map[forms.Kind]string // SELLERBOT_MAIL_TO_*: per-form destination
 	Alerts        alertConfig
+	LLM           llm.Config // OPENAI_*: optional
 }
 
 var (
@@ -123,6 +125,9 @@ func loadServeConfig(getenv func(string) string) (serveConfig, error) {
 		return c, err
 	}
 	c.Alerts = alerts
+	if c.LLM, err = llm.LoadConfig(getenv); err != nil {
+		return c, usageError{"serve: " + err.Error()}
+	}
 	return c, nil
 }
 
@@ -206,8 +211,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	log.Info("connected to Slack", "team", auth.Team, "bot_user", auth.UserID, "articles", len(kb.Articles()), "db", cfg.DBPath)
 
+	engine := newEngine(ctx, kb, cfg.LLM, store, nil, metrics, log.With("component", "llm"), time.Minute)
+	if cfg.LLM.Enabled() {
+		log.Info("language model on", "base_url", cfg.LLM.BaseURL, "chat_model", cfg.LLM.ChatModel, "embedding_model", cfg.LLM.EmbeddingModel, "timeout", cfg.LLM.Timeout.String())
+	}
 	h := &handlers.Handlers{
-		KB: kb, Slack: bot.WebAPI{Client: api, Members: &bot.MemberCache{}}, Store: store, Requests: store,
+		KB: kb, Assistant: engine, Slack: bot.WebAPI{Client: api, Members: &bot.MemberCache{}}, Store: store, Requests: store,
 		Orders: store, BotUserID: auth.UserID,
 		OpsChannel: cfg.OpsChannel, Admins: cfg.Admins, MailTo: cfg.MailTo,
 		Limit: handlers.NewRateLimiter(cfg.RateLimit, time.Minute), Counters: metrics, Log: log,

@@ -1,0 +1,230 @@
+package llm
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"unicode"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/sellerbot/sellerbot/knowledge"
+)
+
+// Modes of an answer, as `ask --json` reports them.
+const (
+	ModeLexical   = "lexical"
+	ModeHybrid    = "hybrid"
+	ModeGenerated = "generated"
+)
+
+// NoAnswer is the marker the model must reply with when the articles do
+// not contain the answer.
+const NoAnswer = "[답변불가]"
+
+// MaxAnswerRunes bounds a generated answer.
+const MaxAnswerRunes = 1200
+
+// Counters receives what happened, for /metrics.
+type Counters interface{ Inc(name string) }
+
+// Engine answers a question: lexically, fused with embeddings when an
+// embedding model is set, and in the model's words (grounded in the
+// articles, cited) when a chat model is set. Any fault falls back.
+type Engine struct {
+	KB       *knowledge.Base
+	Client   *Client // nil: offline only
+	Fusion   knowledge.Fusion
+	Counters Counters
+	Log      *slog.Logger
+
+	index atomic.Pointer[Index] // nil: no hybrid retrieval (yet)
+}
+
+// SetIndex turns on hybrid retrieval with ix (it may be built after start).
+func (e *Engine) SetIndex(ix *Index) { e.index.Store(ix) }
+
+// Result is an answer and how it was made.
+type Result struct {
+	knowledge.Answer
+	Mode      string
+	Generated string               // the model's answer (Mode generated, Answered)
+	Cited     []*knowledge.Article // the articles it cites, in [n] order
+	Fallback  string               // why the model's answer was not used, if it was not
+}
+
+func (e *Engine) count(name string) {
+	if e.Counters != nil {
+		e.Counters.Inc(name)
+	}
+}
+
+func (e *Engine) log() *slog.Logger {
+	if e.Log != nil {
+		return e.Log
+	}
+	return slog.Default()
+}
+
+// Generates reports whether answers go through the chat model (slow enough
+// for a placeholder message).
+func (e *Engine) Generates() bool {
+	return e.Client != nil && (e.Client.cfg.ChatModel != "" || e.Client.cfg.EmbeddingModel != "")
+}
+
+// Answer answers question; earlier is the thread's earlier question.
+func (e *Engine) Answer(ctx context.Context, question, earlier string) Result {
+	res := Result{Answer: e.KB.AskInContext(question, earlier), Mode: ModeLexical}
+	if e.Client == nil || res.Question == "" {
+		return res
+	}
+	// One budget for the whole answer: the user waits for all of it.
+	ctx, cancel := context.WithTimeout(ctx, e.Client.cfg.Timeout)
+	defer cancel()
+	if ix := e.index.Load(); ix != nil {
+		if hits, err := e.vectorHits(ctx, ix, res.Question); err != nil {
+			e.count("llm_embed_" + Kind(err))
+			e.log().Warn("embedding the question failed; lexical ranking only", "kind", Kind(err), "err", err)
+			res.Fallback = Kind(err)
+		} else {
+			res.Answer = e.KB.AskHybrid(question, earlier, hits, e.Fusion)
+			res.Mode = ModeHybrid
+		}
+	}
+	if e.Client.cfg.ChatModel == "" {
+		return res
+	}
+	return e.generate(ctx, res, earlier)
+}
+
+func (e *Engine) vectorHits(ctx context.Context, ix *Index, q string) ([]knowledge.VectorHit, error) {
+	vecs, err := e.Client.Embed(ctx, []string{q})
+	if err != nil {
+		return nil, err
+	}
+	return ix.Search(vecs[0], 10)
+}
+
+// sources are the articles the model may use: the answer and the next
+// best hits, at most 3.
+func sources(a knowledge.Answer) []*knowledge.Article {
+	var out []*knowledge.Article
+	seen := map[string]bool{}
+	add := func(art *knowledge.Article) {
+		if art != nil && !seen[art.ID] && len(out) < 3 {
+			seen[art.ID] = true
+			out = append(out, art)
+		}
+	}
+	add(a.Article)
+	for _, h := range a.Hits {
+		if h.Coverage > 0 || h.Similarity > 0 {
+			add(h.Article)
+		}
+	}
+	for _, s := range a.Suggestions {
+		add(s)
+	}
+	return out
+}
+
+const systemPrompt = `당신은 한국 온라인 판매자를 돕는 지원팀의 안내 봇입니다.
+규칙:
+1. 아래 [번호]로 주어진 문서의 내용만 사용해 답하세요. 문서에 없는 내용은 추측하지 마세요.
+2. 답변에 사용한 문서를 문장 끝에 [1], [2]처럼 표시하세요. 반드시 하나 이상 표시하세요.
+3. 문서에 답이 없으면 다른 말 없이 정확히 ` + NoAnswer + ` 라고만 답하세요.
+4. 존댓말로, 5문장 이내로 짧게 답하세요. 메뉴 경로, 기간, 연락처 같은 정확한 정보는 문서 그대로 쓰세요.`
+
+var citationRef = regexp.MustCompile(`\[(\d{1,2})\]`)
+
+// generate asks the model to answer from the sources and checks what it
+// says: the marker or a reply citing nothing or unknown articles becomes a
+// decline; a fault or a reply not in Korean falls back to res.
+func (e *Engine) generate(ctx context.Context, res Result, earlier string) Result {
+	srcs := sources(res.Answer)
+	if len(srcs) == 0 {
+		return res // nothing to ground an answer in: the offline decline stands
+	}
+	var docs strings.Builder
+	for i, a := range srcs {
+		fmt.Fprintf(&docs, "[%d] %s\n%s\n\n", i+1, a.Title, knowledge.PlainText(a.Body))
+	}
+	user := "문서:\n" + docs.String()
+	if earlier != "" {
+		user += "이 대화의 앞선 질문: " + earlier + "\n"
+	}
+	user += "질문: " + res.Question
+	reply, err := e.Client.Chat(ctx, []openai.ChatCompletionMessage{
+		{Role: openai.ChatMessageRoleSystem, Content: systemPrompt},
+		{Role: openai.ChatMessageRoleUser, Content: user},
+	}, 700)
+	if err != nil {
+		e.count("llm_chat_" + Kind(err))
+		e.log().Warn("generating an answer failed; offline answer used", "kind", Kind(err), "err", err)
+		res.Fallback = Kind(err)
+		return res
+	}
+	decline := func(why string) Result {
+		e.count("llm_declined_" + why)
+		d := res
+		d.Answered, d.Article, d.Mode, d.Fallback = false, nil, ModeGenerated, why
+		d.Suggestions = srcs
+		return d
+	}
+	if strings.Contains(reply, NoAnswer) || strings.Contains(reply, "답변불가") {
+		return decline("marker")
+	}
+	var cited []*knowledge.Article
+	seen := map[int]bool{}
+	for _, m := range citationRef.FindAllStringSubmatch(reply, -1) {
+		n, _ := strconv.Atoi(m[1])
+		if n < 1 || n > len(srcs) {
+			return decline("unknown_citation")
+		}
+		if !seen[n] {
+			seen[n] = true
+			cited = append(cited, srcs[n-1])
+		}
+	}
+	if len(cited) == 0 {
+		return decline("uncited")
+	}
+	if !mostlyKorean(reply) {
+		e.count("llm_chat_wrong_language")
+		res.Fallback = "wrong_language"
+		return res
+	}
+	e.count("llm_generated")
+	out := res
+	out.Answered, out.Mode, out.Fallback = true, ModeGenerated, ""
+	out.Article = cited[0]
+	out.Generated = clipRunes(reply, MaxAnswerRunes)
+	out.Cited = srcs // [n] refers to srcs order
+	return out
+}
+
+// mostlyKorean reports whether at least half the letters are Hangul.
+func mostlyKorean(s string) bool {
+	var hangul, letters int
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.Is(unicode.Hangul, r) {
+				hangul++
+			}
+		}
+	}
+	return letters > 0 && hangul*2 >= letters
+}
+
+func clipRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
