@@ -25,7 +25,7 @@ func (f fakeAssistant) Answer(_ context.Context, q, earlier string) llm.Result {
 	if f.gen == "" || !a.Answered {
 		return llm.Result{Answer: a, Mode: llm.ModeLexical, Fallback: "timeout"}
 	}
-	return llm.Result{Answer: a, Mode: llm.ModeGenerated, Generated: f.gen, Cited: []*knowledge.Article{a.Article}}
+	return llm.Result{Answer: a, Mode: llm.ModeGenerated, Generated: f.gen, Given: []*knowledge.Article{a.Article}, Cited: []int{1}}
 }
 
 func TestPlaceholderThenAnswer(t *testing.T) {

@@ -161,8 +161,9 @@ func generatedBlocks(res llm.Result, private bool) []slack.Block {
 		buttons = append(buttons, button(ActionShare, "채널에 공유", v, ""))
 	}
 	var srcs []string
-	for i, a := range res.Cited {
-		srcs = append(srcs, fmt.Sprintf("[%d] *%s* · %s", i+1, escape(a.Title), escape(a.Source)))
+	for _, n := range res.Cited {
+		a := res.Given[n-1]
+		srcs = append(srcs, fmt.Sprintf("[%d] *%s* · %s", n, escape(a.Title), escape(a.Source)))
 	}
 	return []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, escape(clip(res.Generated, 2900)), false, false), nil, nil),

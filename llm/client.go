@@ -79,9 +79,14 @@ func (c *Client) Chat(ctx context.Context, msgs []openai.ChatCompletionMessage, 
 	}
 	cctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
-	resp, err := c.api.CreateChatCompletion(cctx, openai.ChatCompletionRequest{
-		Model: c.cfg.ChatModel, Messages: msgs, MaxTokens: maxTokens, Temperature: 0.1,
-	})
+	req := openai.ChatCompletionRequest{Model: c.cfg.ChatModel, Messages: msgs, MaxTokens: maxTokens, Temperature: 0.1}
+	if reasoningModel(c.cfg.ChatModel) {
+		// These refuse max_tokens and temperature; their hidden reasoning
+		// counts against max_completion_tokens, so allow more.
+		req.MaxTokens, req.Temperature = 0, 0
+		req.MaxCompletionTokens = maxTokens * 4
+	}
+	resp, err := c.api.CreateChatCompletion(cctx, req)
 	if err != nil {
 		return "", classify(err)
 	}
@@ -93,6 +98,21 @@ func (c *Client) Chat(ctx context.Context, msgs []openai.ChatCompletionMessage, 
 		return "", fmt.Errorf("%w: empty reply", ErrMalformed)
 	}
 	return text, nil
+}
+
+// reasoningModel reports OpenAI's reasoning model families (o1, o3, o4,
+// gpt-5), which take max_completion_tokens and no temperature.
+func reasoningModel(name string) bool {
+	n := strings.ToLower(name)
+	if i := strings.LastIndexByte(n, '/'); i >= 0 {
+		n = n[i+1:] // "openai/gpt-5" on gateways
+	}
+	for _, p := range []string{"o1", "o3", "o4", "gpt-5"} {
+		if n == p || strings.HasPrefix(n, p+"-") || strings.HasPrefix(n, p+".") {
+			return true
+		}
+	}
+	return false
 }
 
 // Failure kinds, for metrics and logs.
@@ -109,6 +129,8 @@ func classify(err error) error {
 	var apiErr *openai.APIError
 	var reqErr *openai.RequestError
 	switch {
+	case errors.Is(err, context.Canceled):
+		return err // the caller gave up (shutdown): not the model's fault
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
 		return fmt.Errorf("%w: %v", ErrTimeout, err)
 	case errors.As(err, &apiErr):

@@ -7,6 +7,7 @@ package llm
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -45,7 +46,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		c.BaseURL = "https://api.openai.com/v1"
 	}
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return c, fmt.Errorf("OPENAI_BASE_URL: %q is not an http(s) URL like http://localhost:11434/v1", c.BaseURL)
+		shown := c.BaseURL
+		if err == nil && u.User != nil {
+			shown = u.Redacted() // a password in the URL never reaches the log
+		} else if err != nil && strings.Contains(c.BaseURL, "@") {
+			shown = "(unparseable URL with credentials)"
+		}
+		return c, fmt.Errorf("OPENAI_BASE_URL: %q is not an http(s) URL like http://localhost:11434/v1", shown)
 	}
 	c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
 	if v := strings.TrimSpace(getenv("OPENAI_TIMEOUT")); v != "" {
@@ -56,8 +63,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		c.Timeout = d
 	}
 	if v := strings.TrimSpace(getenv("SELLERBOT_VECTOR_MIN_SIMILARITY")); v != "" {
-		var f float64
-		if _, err := fmt.Sscanf(v, "%g", &f); err != nil || f <= 0 || f > 1 {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(f > 0 && f <= 1) { // also refuses NaN
 			return c, fmt.Errorf("SELLERBOT_VECTOR_MIN_SIMILARITY: %q is not a number in (0, 1]", v)
 		}
 		c.MinSimilarity = f

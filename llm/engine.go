@@ -53,7 +53,8 @@ type Result struct {
 	knowledge.Answer
 	Mode      string
 	Generated string               // the model's answer (Mode generated, Answered)
-	Cited     []*knowledge.Article // the articles it cites, in [n] order
+	Given     []*knowledge.Article // the articles the model was given: [n] is Given[n-1]
+	Cited     []int                // the [n] the answer cites, in order of first use
 	Fallback  string               // why the model's answer was not used, if it was not
 }
 
@@ -120,14 +121,24 @@ func sources(a knowledge.Answer) []*knowledge.Article {
 			out = append(out, art)
 		}
 	}
+	// Never an article about another platform than the one the question
+	// names: the model could otherwise answer "쿠팡 반품" with Interpark's rule.
+	off := map[string]bool{}
+	for _, h := range a.Hits {
+		if h.OffPlatform {
+			off[h.Article.ID] = true
+		}
+	}
 	add(a.Article)
 	for _, h := range a.Hits {
-		if h.Coverage > 0 || h.Similarity > 0 {
+		if !h.OffPlatform && (h.Coverage > 0 || h.Similarity > 0) {
 			add(h.Article)
 		}
 	}
 	for _, s := range a.Suggestions {
-		add(s)
+		if !off[s.ID] {
+			add(s)
+		}
 	}
 	return out
 }
@@ -178,7 +189,7 @@ func (e *Engine) generate(ctx context.Context, res Result, earlier string) Resul
 	if strings.Contains(reply, NoAnswer) || strings.Contains(reply, "답변불가") {
 		return decline("marker")
 	}
-	var cited []*knowledge.Article
+	var cited []int
 	seen := map[int]bool{}
 	for _, m := range citationRef.FindAllStringSubmatch(reply, -1) {
 		n, _ := strconv.Atoi(m[1])
@@ -187,7 +198,7 @@ func (e *Engine) generate(ctx context.Context, res Result, earlier string) Resul
 		}
 		if !seen[n] {
 			seen[n] = true
-			cited = append(cited, srcs[n-1])
+			cited = append(cited, n)
 		}
 	}
 	if len(cited) == 0 {
@@ -201,9 +212,9 @@ func (e *Engine) generate(ctx context.Context, res Result, earlier string) Resul
 	e.count("llm_generated")
 	out := res
 	out.Answered, out.Mode, out.Fallback = true, ModeGenerated, ""
-	out.Article = cited[0]
+	out.Article = srcs[cited[0]-1]
 	out.Generated = clipRunes(reply, MaxAnswerRunes)
-	out.Cited = srcs // [n] refers to srcs order
+	out.Given, out.Cited = srcs, cited
 	return out
 }
 

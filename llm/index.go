@@ -112,6 +112,9 @@ func BuildIndex(ctx context.Context, arts []*knowledge.Article, emb Embedder, ca
 		if err != nil {
 			return nil, st, fmt.Errorf("embedding %d article chunks: %w", len(texts), err)
 		}
+		if len(vecs) != len(texts) {
+			return nil, st, fmt.Errorf("%w: %d vectors for %d texts", ErrMalformed, len(vecs), len(texts))
+		}
 		fresh := map[string][]float32{}
 		for i, r := range missing {
 			fresh[r.key] = vecs[i]
@@ -207,7 +210,7 @@ func (ix *Index) Search(q []float32, k int) ([]knowledge.VectorHit, error) {
 		}
 		return hits[i].ID < hits[j].ID
 	})
-	if len(hits) > k {
+	if k >= 0 && len(hits) > k {
 		hits = hits[:k]
 	}
 	return hits, nil

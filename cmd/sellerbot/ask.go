@@ -91,7 +91,8 @@ func toJSON(res llm.Result) answerJSON {
 	}
 	if a.Answered && res.Mode == llm.ModeGenerated {
 		out.Answer = res.Generated
-		for _, art := range res.Cited {
+		for _, n := range res.Cited {
+			art := res.Given[n-1]
 			out.Sources = append(out.Sources, sourceJSON{ID: art.ID, Title: art.Title, Source: art.Source, Updated: art.Updated.Format("2006-01-02")})
 		}
 	} else if a.Answered {
@@ -195,8 +196,9 @@ func renderText(res llm.Result) string {
 	var sb strings.Builder
 	if a.Answered && res.Mode == llm.ModeGenerated {
 		sb.WriteString(res.Generated + "\n\n출처:")
-		for i, art := range res.Cited {
-			fmt.Fprintf(&sb, "\n[%d] %s (%s)", i+1, art.Title, art.Source)
+		for _, n := range res.Cited {
+			art := res.Given[n-1]
+			fmt.Fprintf(&sb, "\n[%d] %s (%s)", n, art.Title, art.Source)
 		}
 		return sb.String()
 	}
