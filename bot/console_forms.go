@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -36,6 +37,12 @@ func (c *Console) UpdateView(_ context.Context, viewID, _ string, view slack.Mod
 	}
 	c.view.view = view
 	return nil
+}
+
+// FindPosted: a console session starts empty, so nothing was posted
+// before.
+func (c *Console) FindPosted(context.Context, string, time.Time, string) (string, bool, error) {
+	return "", false, nil
 }
 
 // IsMember: the console's user is the seller and the support team at once.

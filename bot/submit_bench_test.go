@@ -31,6 +31,9 @@ func (nopSlack) UpdateView(context.Context, string, string, slack.ModalViewReque
 	return nil
 }
 func (nopSlack) IsMember(context.Context, string, string) (bool, error) { return true, nil }
+func (nopSlack) FindPosted(context.Context, string, time.Time, string) (string, bool, error) {
+	return "", false, nil
+}
 
 func taxSubmission(viewID string) []byte {
 	values := map[string]any{}

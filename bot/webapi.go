@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,7 +33,13 @@ func NewSlackClient(botToken, appToken, apiURL string, httpClient *http.Client) 
 type WebAPI struct {
 	Client  *slack.Client
 	Members *MemberCache // optional; caches conversations.members
+	// Once posts keyed messages (Outgoing.Key) without automatic retries:
+	// the caller retries after FindPosted. Nil uses Client.
+	Once *slack.Client
 }
+
+// RequestMetadataType marks messages about filed requests.
+const RequestMetadataType = "sellerbot_request"
 
 func msgOptions(m handlers.Outgoing) []slack.MsgOption {
 	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false)}
@@ -47,8 +54,32 @@ func msgOptions(m handlers.Outgoing) []slack.MsgOption {
 
 // Post sends a message (chat.postMessage).
 func (w WebAPI) Post(ctx context.Context, m handlers.Outgoing) (string, error) {
-	_, ts, err := w.Client.PostMessageContext(ctx, m.Channel, msgOptions(m)...)
+	if m.Key == "" {
+		_, ts, err := w.Client.PostMessageContext(ctx, m.Channel, msgOptions(m)...)
+		return ts, err
+	}
+	client := w.Once
+	if client == nil {
+		client = w.Client
+	}
+	opts := append(msgOptions(m), slack.MsgOptionMetadata(slack.SlackMetadata{
+		EventType: RequestMetadataType, EventPayload: map[string]any{"key": m.Key},
+	}))
+	_, ts, err := client.PostMessageContext(ctx, m.Channel, opts...)
 	return ts, err
+}
+
+// FindPosted looks for a message posted with key (conversations.history;
+// for a user id, in the bot's DM with that user).
+func (w WebAPI) FindPosted(ctx context.Context, channel string, since time.Time, key string) (string, bool, error) {
+	if strings.HasPrefix(channel, "U") || strings.HasPrefix(channel, "W") {
+		ch, _, _, err := w.Client.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{channel}, ReturnIM: true})
+		if err != nil {
+			return "", false, fmt.Errorf("opening the DM with %s: %w", channel, err)
+		}
+		channel = ch.ID
+	}
+	return findByMetadata(ctx, w.Client, channel, since, RequestMetadataType, key)
 }
 
 // Update replaces a message (chat.update).
@@ -199,16 +230,22 @@ func (a AlertAPI) PostMessage(ctx context.Context, m scheduler.Message) (string,
 // FindAlert looks through the channel's history since since for a
 // message carrying key in its metadata (conversations.history).
 func (a AlertAPI) FindAlert(ctx context.Context, channel string, since time.Time, key string) (string, bool, error) {
+	return findByMetadata(ctx, a.Client, channel, since, scheduler.MetadataType, key)
+}
+
+// findByMetadata pages through a channel's history since since for a
+// message whose metadata has eventType and key.
+func findByMetadata(ctx context.Context, client *slack.Client, channel string, since time.Time, eventType, key string) (string, bool, error) {
 	params := &slack.GetConversationHistoryParameters{
 		ChannelID: channel, Oldest: fmt.Sprintf("%d.000000", since.Unix()), Limit: 200, IncludeAllMetadata: true,
 	}
 	for range 20 { // 4,000 messages: far more than a channel gets between two slots
-		resp, err := a.Client.GetConversationHistoryContext(ctx, params)
+		resp, err := client.GetConversationHistoryContext(ctx, params)
 		if err != nil {
 			return "", false, err
 		}
 		for _, m := range resp.Messages {
-			if m.Metadata.EventType == scheduler.MetadataType && fmt.Sprint(m.Metadata.EventPayload["key"]) == key {
+			if m.Metadata.EventType == eventType && fmt.Sprint(m.Metadata.EventPayload["key"]) == key {
 				return m.Timestamp, true, nil
 			}
 		}

@@ -77,6 +77,7 @@ type Request struct {
 	OpsTS       string    `json:"ops_ts,omitempty"`
 	Mail        *Mail     `json:"mail,omitempty"`
 	Pending     []string  `json:"pending,omitempty"` // tasks not done yet
+	Tried       []string  `json:"tried,omitempty"`   // posts attempted: after a crash, look before posting again
 	Attempts    int       `json:"attempts,omitempty"`
 	NextAttempt time.Time `json:"next_attempt,omitzero"`
 }
@@ -143,4 +144,21 @@ func (r *Request) DoneTask(t string) {
 	if len(r.Pending) == 0 {
 		r.Pending = nil
 	}
+}
+
+// MarkTried records that a post identified by key was attempted.
+func (r *Request) MarkTried(key string) {
+	if !r.HasTried(key) {
+		r.Tried = append(r.Tried, key)
+	}
+}
+
+// HasTried reports whether a post identified by key was attempted.
+func (r *Request) HasTried(key string) bool {
+	for _, t := range r.Tried {
+		if t == key {
+			return true
+		}
+	}
+	return false
 }

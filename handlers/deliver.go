@@ -102,7 +102,7 @@ func (h *Handlers) doTask(ctx context.Context, r forms.Request, task string) (af
 		if r.OpsChannel == "" {
 			return nil, nil
 		}
-		ts, err := h.Slack.Post(ctx, Outgoing{Channel: r.OpsChannel, Text: opsRequestText(r), Blocks: opsRequestBlocks(r)})
+		ts, err := h.postOnce(ctx, r, r.ID+"|ops", Outgoing{Channel: r.OpsChannel, Text: opsRequestText(r), Blocks: opsRequestBlocks(r)})
 		if err != nil {
 			return nil, fmt.Errorf("posting to %s: %w", r.OpsChannel, err)
 		}
@@ -113,19 +113,41 @@ func (h *Handlers) doTask(ctx context.Context, r forms.Request, task string) (af
 		}
 		return nil, h.Slack.Update(ctx, r.OpsTS, Outgoing{Channel: r.OpsChannel, Text: opsRequestText(r), Blocks: opsRequestBlocks(r)})
 	case forms.TaskReceipt:
-		_, err := h.Slack.Post(ctx, Outgoing{Channel: r.Requester, Text: receiptText(r), Blocks: receiptBlocks(r)})
+		_, err := h.postOnce(ctx, r, r.ID+"|receipt", Outgoing{Channel: r.Requester, Text: receiptText(r), Blocks: receiptBlocks(r)})
 		if err != nil {
 			return nil, fmt.Errorf("sending the receipt: %w", err)
 		}
 		return func(x *forms.Request) { x.DoneTask(forms.TaskNotify) }, nil // the receipt shows the status
 	case forms.TaskNotify:
 		text := statusNotice(r)
-		_, err := h.Slack.Post(ctx, Outgoing{Channel: r.Requester, Text: text, Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}})
+		key := fmt.Sprintf("%s|status|%d", r.ID, len(r.History))
+		_, err := h.postOnce(ctx, r, key, Outgoing{Channel: r.Requester, Text: text, Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}})
 		return nil, err
 	case forms.TaskMail:
 		return h.mail(ctx, r)
 	}
 	return nil, nil
+}
+
+// postOnce posts m at most once per key: the attempt is recorded before
+// posting, and a post attempted before (then a crash, or an ambiguous
+// error) is first looked for in the channel by its metadata key.
+func (h *Handlers) postOnce(ctx context.Context, r forms.Request, key string, m Outgoing) (string, error) {
+	if r.HasTried(key) {
+		ts, found, err := h.Slack.FindPosted(ctx, m.Channel, r.CreatedAt.Add(-time.Minute), key)
+		if err != nil {
+			return "", fmt.Errorf("checking whether it was posted before: %w", err)
+		}
+		if found {
+			h.count("request_posts_found")
+			return ts, nil
+		}
+	}
+	if _, err := h.Requests.UpdateRequest(r.ID, func(x *forms.Request) error { x.MarkTried(key); return nil }); err != nil {
+		return "", fmt.Errorf("recording the attempt: %w", err)
+	}
+	m.Key = key
+	return h.Slack.Post(ctx, m)
 }
 
 // mail sends the e-mail copy. A failure is shown on the ops message; a

@@ -39,6 +39,10 @@ type Outgoing struct {
 	ThreadTS string // reply in this thread
 	Text     string // the notification and fallback text
 	Blocks   []slack.Block
+	// Key, when set, is carried in the message's metadata so FindPosted can
+	// tell after a crash whether the message went out; such a post is not
+	// retried by the client, the caller retries after looking.
+	Key string
 }
 
 // Slack is what the handlers need of Slack; bot.WebAPI adapts the Web API
@@ -52,6 +56,9 @@ type Slack interface {
 	OpenView(ctx context.Context, triggerID string, view slack.ModalViewRequest) error
 	UpdateView(ctx context.Context, viewID, hash string, view slack.ModalViewRequest) error
 	IsMember(ctx context.Context, channel, user string) (bool, error)
+	// FindPosted looks in channel (a user id means the DM with the bot),
+	// from since on, for a message posted with Key key.
+	FindPosted(ctx context.Context, channel string, since time.Time, key string) (ts string, found bool, err error)
 }
 
 // Mail is an e-mail copy of a request.

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -32,6 +33,20 @@ type recorder struct {
 	viewErr   error
 	redrawn   []slack.ModalViewRequest // views.update
 	members   map[string]bool          // of the ops channel
+	ghost     int                      // the next n posts go out but report an error
+	lookups   int
+}
+
+func (r *recorder) FindPosted(_ context.Context, channel string, _ time.Time, key string) (string, bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lookups++
+	for i, p := range r.posts {
+		if p.Channel == channel && p.Key == key {
+			return fmt.Sprintf("1700000000.%06d", i+1), true, nil
+		}
+	}
+	return "", false, nil
 }
 
 func (r *recorder) OpenView(_ context.Context, _ string, v slack.ModalViewRequest) error {
@@ -65,6 +80,10 @@ func (r *recorder) Post(_ context.Context, m Outgoing) (string, error) {
 	}
 	r.seq++
 	r.posts = append(r.posts, m)
+	if r.ghost > 0 {
+		r.ghost--
+		return "", errors.New("slack: 502 Bad Gateway")
+	}
 	return fmt.Sprintf("1700000000.%06d", r.seq), nil
 }
 

@@ -474,3 +474,29 @@ func TestAPIKeyTypeRedrawsForm(t *testing.T) {
 		t.Errorf("redrawn order form: %s", js)
 	}
 }
+
+// A post that reached Slack but reported an error (a gateway timeout) is
+// found by its metadata key on the retry, not posted again.
+func TestDeliveryDoesNotRepostAfterAmbiguousError(t *testing.T) {
+	f := newFixture(t)
+	now := testNow
+	f.h.Now = func() time.Time { return now }
+	ctx := context.Background()
+	f.slack.ghost = 2 // the ops message and the receipt both "fail" but go out
+	resp := f.h.OnViewSubmission(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
+	resp.After(ctx)
+	now = now.Add(10 * time.Minute)
+	if err := f.h.DeliverPending(ctx, f.store); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.slack.posts) != 2 {
+		t.Errorf("%d posts; want the ops message and the receipt once each", len(f.slack.posts))
+	}
+	if f.slack.lookups != 2 {
+		t.Errorf("%d lookups; want 2", f.slack.lookups)
+	}
+	list, _ := f.store.RequestsBy("USELLER", 0)
+	if r := list[0]; len(r.Pending) != 0 || r.OpsTS == "" {
+		t.Errorf("pending %v, ops ts %q", r.Pending, r.OpsTS)
+	}
+}

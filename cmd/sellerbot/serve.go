@@ -216,7 +216,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		log.Info("language model on", "base_url", cfg.LLM.BaseURL, "chat_model", cfg.LLM.ChatModel, "embedding_model", cfg.LLM.EmbeddingModel, "timeout", cfg.LLM.Timeout.String())
 	}
 	h := &handlers.Handlers{
-		KB: kb, Assistant: engine, Slack: bot.WebAPI{Client: api, Members: &bot.MemberCache{}}, Store: store, Requests: store,
+		KB: kb, Assistant: engine, Store: store, Requests: store,
+		Slack: bot.WebAPI{Client: api, Members: &bot.MemberCache{}, Once: bot.NewAlertClient(cfg.BotToken, cfg.APIURL, httpClient)},
 		Orders: store, BotUserID: auth.UserID,
 		OpsChannel: cfg.OpsChannel, Admins: cfg.Admins, MailTo: cfg.MailTo,
 		Limit: handlers.NewRateLimiter(cfg.RateLimit, time.Minute), Counters: metrics, Log: log,
