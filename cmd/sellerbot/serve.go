@@ -217,7 +217,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	h := &handlers.Handlers{
 		KB: kb, Assistant: engine, Store: store, Requests: store,
-		Slack: bot.WebAPI{Client: api, Members: &bot.MemberCache{}, Once: bot.NewAlertClient(cfg.BotToken, cfg.APIURL, httpClient)},
+		Slack:  bot.WebAPI{Client: api, Members: &bot.MemberCache{}, Once: bot.NewAlertClient(cfg.BotToken, cfg.APIURL, httpClient)},
 		Orders: store, BotUserID: auth.UserID,
 		OpsChannel: cfg.OpsChannel, Admins: cfg.Admins, MailTo: cfg.MailTo,
 		Limit: handlers.NewRateLimiter(cfg.RateLimit, time.Minute), Counters: metrics, Log: log,
