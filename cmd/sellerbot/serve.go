@@ -17,6 +17,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/boltstore"
 	"github.com/sellerbot/sellerbot/bot"
 	"github.com/sellerbot/sellerbot/forms"
@@ -230,6 +231,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return usageError{"serve: " + err.Error()}
 		}
+		m.Now = func() time.Time { return time.Now().In(sellerbot.KST) } // Date in the recipients' zone
 		h.Mailer = smtpMailer{m}
 		log.Info("e-mailing filed requests", "smtp", cfg.SMTP.Addr)
 	}
