@@ -24,7 +24,9 @@ func (c *Console) OpenView(_ context.Context, _ string, view slack.ModalViewRequ
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.seq++
-	c.view = &consoleView{id: fmt.Sprintf("VCONSOLE%d", c.seq), view: view}
+	// Unique across sessions: the view id is the submission's identity, and
+	// a --db file outlives the session.
+	c.view = &consoleView{id: fmt.Sprintf("VCONSOLE%d-%d", time.Now().UnixNano(), c.seq), view: view}
 	return nil
 }
 
@@ -179,17 +181,27 @@ func (c *Console) ask(ctx context.Context, v *consoleView, in *slack.InputBlock)
 		}
 		var val string
 		var err error
+		initial := ""
 		switch el := in.Element.(type) {
 		case *slack.RadioButtonsBlockElement:
-			val, err = c.choose(el.Options, in.Optional)
+			if el.InitialOption != nil {
+				initial = el.InitialOption.Value
+				fmt.Fprintf(c.Out, "  (빈 줄이면 '%s')\n", textOf(el.InitialOption.Text))
+			}
+			val, err = c.choose(el.Options, in.Optional || initial != "")
 		case *slack.SelectBlockElement:
 			val, err = c.choose(el.Options, in.Optional)
 		case *slack.DatePickerBlockElement:
+			initial = el.InitialDate
 			fmt.Fprint(c.Out, "  날짜 (예: 2026-11-20): ")
 			val, err = c.readLine()
 		case *slack.PlainTextInputBlockElement:
+			initial = el.InitialValue
 			if el.Placeholder != nil {
 				fmt.Fprintf(c.Out, "  %s\n", el.Placeholder.Text)
+			}
+			if initial != "" {
+				fmt.Fprintf(c.Out, "  (빈 줄이면 '%s')\n", initial)
 			}
 			if el.Multiline {
 				fmt.Fprint(c.Out, "  (여러 줄 입력: 빈 줄로 끝냅니다)\n")
@@ -203,6 +215,9 @@ func (c *Console) ask(ctx context.Context, v *consoleView, in *slack.InputBlock)
 		}
 		if err != nil {
 			return "", err
+		}
+		if strings.TrimSpace(val) == "" && initial != "" {
+			val = initial // the value the command filled in
 		}
 		if strings.TrimSpace(val) == "" && in.Optional {
 			return "", nil

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -27,10 +28,21 @@ type Socket struct {
 	Log        *slog.Logger
 	MinBackoff time.Duration // default 1s
 	MaxBackoff time.Duration // default 1m
+
+	once        sync.Once
+	submissions chan struct{} // bounds modal submissions answered at once
+	inFlight    sync.WaitGroup
 }
+
+// MaxSubmissions bounds the modal submissions answered at once.
+const MaxSubmissions = 64
+
+// Wait waits for the modal submissions being answered.
+func (s *Socket) Wait() { s.inFlight.Wait() }
 
 // Run connects and serves until ctx is done.
 func (s *Socket) Run(ctx context.Context) error {
+	defer s.Wait()
 	log := s.Log
 	if log == nil {
 		log = slog.Default()
@@ -115,25 +127,36 @@ func (s *Socket) Handle(evt socketmode.Event, log *slog.Logger) {
 			s.Dispatcher.Interaction(cb)
 			return
 		}
-		// A submission's answer is carried by the ack itself.
-		resp := s.Dispatcher.Interaction(cb)
-		if evt.Request == nil {
-			return
-		}
-		var err error
-		if resp == nil {
-			err = s.Client.Ack(*evt.Request)
-		} else {
-			err = s.Client.Ack(*evt.Request, resp)
-		}
-		if err != nil {
-			log.Error("socket mode ack failed", "err", err)
-		}
+		// A submission's answer is carried by the ack itself. Each is answered
+		// in its own goroutine (bounded), so a burst of submissions does not
+		// queue behind one another's disk writes past Slack's 3 seconds.
+		s.once.Do(func() { s.submissions = make(chan struct{}, MaxSubmissions) })
+		s.submissions <- struct{}{}
+		s.inFlight.Add(1)
+		go func() {
+			defer s.inFlight.Done()
+			defer func() { <-s.submissions }()
+			resp := s.Dispatcher.Interaction(cb)
+			if evt.Request == nil {
+				return
+			}
+			var err error
+			if resp == nil {
+				err = s.Client.Ack(*evt.Request)
+			} else {
+				err = s.Client.Ack(*evt.Request, resp)
+			}
+			if err != nil {
+				log.Error("socket mode ack failed", "err", err)
+			}
+		}()
 	case socketmode.EventTypeConnected:
 		log.Info("socket mode connected")
 	case socketmode.EventTypeInvalidAuth:
 		log.Error("socket mode: invalid app token (SLACK_APP_TOKEN)")
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage:
-		log.Warn("socket mode error", "type", evt.Type, "data", evt.Data)
+		// Not the data: a bad message carries the raw payload, personal
+		// numbers included.
+		log.Warn("socket mode error", "type", evt.Type)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
 
 	"github.com/sellerbot/sellerbot/boltstore"
 	"github.com/sellerbot/sellerbot/handlers"
@@ -102,4 +103,65 @@ func BenchmarkSubmit500Concurrent(b *testing.B) {
 	}
 	lat.report(b)
 	b.ReportMetric(float64(n), "stored")
+}
+
+// timedSocket records when each envelope was acknowledged.
+type timedSocket struct {
+	mu    sync.Mutex
+	acked map[string]time.Time
+	resp  map[string]any
+}
+
+func (f *timedSocket) RunContext(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
+
+func (f *timedSocket) Ack(req socketmode.Request, payload ...any) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.acked[req.EnvelopeID] = time.Now()
+	if len(payload) > 0 {
+		f.resp[req.EnvelopeID] = payload[0]
+	}
+	return nil
+}
+
+// BenchmarkSocketSubmit500 feeds 500 modal submissions through Socket Mode
+// one after another, as the client's event loop does, and reports the time
+// from each event to its acknowledgement (which carries the answer).
+func BenchmarkSocketSubmit500(b *testing.B) {
+	st, err := boltstore.Open(filepath.Join(b.TempDir(), "bench.db"), time.Second)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	h := &handlers.Handlers{Slack: nopSlack{}, Store: st, Requests: st, OpsChannel: "C0OPS", Log: quiet}
+	d := &Dispatcher{H: h, Log: quiet, Metrics: NewMetrics()}
+	lat := &latencies{}
+	n := 0
+	for b.Loop() {
+		fs := &timedSocket{acked: map[string]time.Time{}, resp: map[string]any{}}
+		s := &Socket{Client: fs, Dispatcher: d, Log: quiet}
+		started := map[string]time.Time{}
+		for range 500 {
+			n++
+			var cb slack.InteractionCallback
+			form, _ := url.ParseQuery(string(taxSubmission(fmt.Sprintf("VS%d", n))))
+			json.Unmarshal([]byte(form.Get("payload")), &cb)
+			env := fmt.Sprintf("env-%d", n)
+			started[env] = time.Now()
+			s.Handle(socketmode.Event{Type: socketmode.EventTypeInteractive, Data: cb, Request: &socketmode.Request{EnvelopeID: env}}, quiet)
+		}
+		s.Wait()
+		for env, t0 := range started {
+			at, ok := fs.acked[env]
+			if !ok {
+				b.Fatalf("%s never acknowledged", env)
+			}
+			lat.all = append(lat.all, at.Sub(t0))
+		}
+	}
+	d.Shutdown(context.Background())
+	if stored, _ := st.RequestsBy("USELLER", 0); len(stored) != n {
+		b.Fatalf("stored %d of %d", len(stored), n)
+	}
+	lat.report(b)
 }

@@ -90,6 +90,7 @@ func TestViewSubmissionSocketMode(t *testing.T) {
 	fs := &fakeSocket{}
 	s := &Socket{Client: fs, Dispatcher: d, Log: quiet}
 	s.Handle(socketmode.Event{Type: socketmode.EventTypeInteractive, Data: cb, Request: &socketmode.Request{EnvelopeID: "env-v"}}, quiet)
+	s.Wait()
 	d.Shutdown(context.Background())
 	if len(fs.acks) != 1 || len(fs.payloads[0].([]any)) != 1 {
 		t.Fatalf("acks %v payloads %v; want one ack carrying the response", fs.acks, fs.payloads)

@@ -162,8 +162,9 @@ var apiForm = &Form{
 	Kind:    APIKey,
 	Command: "/api-key",
 	Title:   "API 인증키 신청",
-	Name:    "API 인증키 신청",
+	Name:    "API 사용", // as the seed calls it ("API 사용 신청"); messages add 요청
 	Intro: "API 인증키 발급·주문 API·호출수 증량 신청은 이메일(" + MailAPI + ")로만 접수됩니다. 이 양식을 작성하시면 접수양식대로 정리해 전달합니다.\n" +
+		"• 먼저 https://shop.interpark.com/openapi/site/APIKeyGuide.jsp 에서 'API 인증키 관리 > 일반업체 > 발급받기'로 업체·이용용도를 선택하고 약관에 동의해 인증키를 신청해 주세요.\n" +
 		"• *업체번호, 공급계약일련번호*는 판매자 매니저 왼쪽 > 판매자 정보관리 > 관리계정(ID)관리 에서 확인할 수 있습니다.\n" +
 		"• 주문 API는 연동서버 IP의 방화벽 오픈이 필요합니다. 자체개발업체와 셀링툴사 모두 인터파크 판매자 가입이 필요합니다.",
 	Heading:     "◆ 접수양식 ◆",

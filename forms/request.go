@@ -3,6 +3,8 @@ package forms
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -78,6 +80,7 @@ type Request struct {
 	Mail        *Mail     `json:"mail,omitempty"`
 	Pending     []string  `json:"pending,omitempty"` // tasks not done yet
 	Tried       []string  `json:"tried,omitempty"`   // posts attempted: after a crash, look before posting again
+	Rev         int       `json:"rev,omitempty"` // changes that need the ops message redrawn
 	Attempts    int       `json:"attempts,omitempty"`
 	NextAttempt time.Time `json:"next_attempt,omitzero"`
 }
@@ -109,8 +112,33 @@ func (r *Request) Move(to Status, by, reason string, at time.Time) error {
 		r.Reason = reason
 	}
 	r.UpdatedAt = at
-	r.AddTask(TaskUpdateOps, TaskNotify)
+	r.Changed()
+	r.AddTask(fmt.Sprintf("%s:%d", TaskNotify, len(r.History)))
 	return nil
+}
+
+// Changed records that the ops message must be redrawn. Each change owes
+// its own redraw (update_ops:<rev>), so a delivery that started before the
+// change cannot clear it.
+func (r *Request) Changed() {
+	r.Rev++
+	r.AddTask(fmt.Sprintf("%s:%d", TaskUpdateOps, r.Rev))
+}
+
+// TaskKind is a task without its serial: "notify:2" is a notify.
+func TaskKind(t string) string {
+	kind, _, _ := strings.Cut(t, ":")
+	return kind
+}
+
+// TaskSerial is the number after the kind ("notify:2" → 2), 0 without.
+func TaskSerial(t string) int {
+	_, n, ok := strings.Cut(t, ":")
+	if !ok {
+		return 0
+	}
+	v, _ := strconv.Atoi(n)
+	return v
 }
 
 // AddTask marks work as owed, once each.

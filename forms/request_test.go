@@ -117,8 +117,8 @@ func TestMoveOne(t *testing.T) {
 			if r.Reason != wantReason {
 				t.Errorf("Reason = %q; want %q", r.Reason, wantReason)
 			}
-			if !slices.Equal(r.Pending, []string{TaskUpdateOps, TaskNotify}) {
-				t.Errorf("Pending = %q; want [update_ops notify]", r.Pending)
+			if !slices.Equal(r.Pending, []string{"update_ops:1", "notify:1"}) {
+				t.Errorf("Pending = %q; want [update_ops:1 notify:1]", r.Pending)
 			}
 		})
 	}
@@ -162,8 +162,9 @@ func TestMoveFlow(t *testing.T) {
 	if r.Status != Done || r.Status.Open() || !r.UpdatedAt.Equal(t2) || r.Reason != "" {
 		t.Errorf("Status, UpdatedAt, Reason = %q, %v, %q; want 완료, %v, \"\"", r.Status, r.UpdatedAt, r.Reason, t2)
 	}
-	// Earlier tasks stay; the moves add update_ops and notify once each.
-	want := []string{TaskPostOps, TaskReceipt, TaskMail, TaskUpdateOps, TaskNotify}
+	// Earlier tasks stay; each move owes its own redraw and notice, so a
+	// delivery running during the second move cannot settle it.
+	want := []string{TaskPostOps, TaskReceipt, TaskMail, "update_ops:1", "notify:1", "update_ops:2", "notify:2"}
 	if !slices.Equal(r.Pending, want) {
 		t.Errorf("Pending = %q; want %q", r.Pending, want)
 	}
@@ -181,8 +182,8 @@ func TestMoveReject(t *testing.T) {
 	if err := r.Move(InProgress, "U_OPS1", "", t1); err != nil {
 		t.Fatal(err)
 	}
-	r.DoneTask(TaskUpdateOps)
-	r.DoneTask(TaskNotify)
+	r.DoneTask("update_ops:1")
+	r.DoneTask("notify:1")
 	if err := r.Move(Rejected, "U_OPS2", "서류가 3개월을 넘었습니다", t2); err != nil {
 		t.Fatalf("Move(반려, reason) = %v; want nil", err)
 	}
@@ -193,8 +194,8 @@ func TestMoveReject(t *testing.T) {
 	if want := (Change{At: t2, By: "U_OPS2", From: InProgress, To: Rejected, Reason: "서류가 3개월을 넘었습니다"}); last != want {
 		t.Errorf("last change = %+v; want %+v", last, want)
 	}
-	if !slices.Equal(r.Pending, []string{TaskUpdateOps, TaskNotify}) {
-		t.Errorf("Pending = %q; want the tasks owed again after the second move", r.Pending)
+	if !slices.Equal(r.Pending, []string{"update_ops:2", "notify:2"}) {
+		t.Errorf("Pending = %q; want the second move's redraw and notice", r.Pending)
 	}
 	if err := r.Move(Done, "U_OPS2", "", t2); !errors.Is(err, ErrBadTransition) {
 		t.Errorf("Move(반려→완료) = %v; want ErrBadTransition", err)

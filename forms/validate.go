@@ -243,6 +243,11 @@ func checkURL(s string) (string, string) {
 	if !strings.Contains(host, ".") {
 		return "", msg
 	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "", msg
+		}
+	}
 	return s, ""
 }
 
@@ -264,7 +269,7 @@ func checkPhone(s string) (string, string) {
 		return d[:2] + "-" + d[2:n-4] + "-" + d[n-4:], ""
 	case len(d) == 8 && (d[0] == '1') && d[1] >= '5' && d[1] <= '9':
 		return d[:4] + "-" + d[4:], ""
-	case strings.HasPrefix(d, "050") && (n == 11 || n == 12):
+	case (strings.HasPrefix(d, "050") || strings.HasPrefix(d, "0303")) && (n == 11 || n == 12): // 0303: internet fax
 		return d[:4] + "-" + d[4:n-4] + "-" + d[n-4:], ""
 	case phonePrefix.MatchString(d) && (n == 10 || n == 11):
 		return d[:3] + "-" + d[3:n-4] + "-" + d[n-4:], ""
@@ -289,7 +294,7 @@ func checkIPs(s string) (string, string) {
 		if err != nil || !a.Is4() {
 			return "", fmt.Sprintf("%q 은(는) IPv4 주소가 아닙니다. 예: 203.0.113.10", p)
 		}
-		if a.IsPrivate() || a.IsLoopback() || a.IsUnspecified() || a.IsLinkLocalUnicast() || a.IsMulticast() || a == netip.AddrFrom4([4]byte{255, 255, 255, 255}) {
+		if !publicIPv4(a) {
 			return "", fmt.Sprintf("%s 은(는) 공인 IP가 아닙니다. 방화벽을 열 수 있도록 연동서버의 공인 IP를 입력해 주세요.", p)
 		}
 		if !seen[a] {
@@ -298,6 +303,25 @@ func checkIPs(s string) (string, string) {
 		}
 	}
 	return strings.Join(out, ", "), ""
+}
+
+// notPublic are IPv4 ranges a server cannot be reached at from the
+// internet: private, shared (carrier NAT), benchmarking, reserved. (The
+// documentation ranges stay allowed: the form's own example is one.)
+var notPublic = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"), netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("169.254.0.0/16"), netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.0.0.0/24"), netip.MustParsePrefix("192.168.0.0/16"), netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("224.0.0.0/3"), // multicast and reserved (240/4), broadcast
+}
+
+func publicIPv4(a netip.Addr) bool {
+	for _, p := range notPublic {
+		if p.Contains(a) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkQuota reads lines of "메뉴명 또는 인증키 : 수량".

@@ -1207,8 +1207,8 @@ func TestSubject(t *testing.T) {
 	}{
 		{CancelRequest, cancelClean, "[REQ-20261123-0007] 직권 취소(발송 후 취소·환불) 요청 - 홍길동"},
 		{TaxStatus, taxClean, "[REQ-20261123-0007] 과세여부 정보변경 요청 - (주)셀러봇"},
-		{APIKey, apiOrderClean, "[REQ-20261123-0007] API 인증키 신청 요청 - 셀러봇"},
-		{APIKey, Values{}, "[REQ-20261123-0007] API 인증키 신청 요청"},
+		{APIKey, apiOrderClean, "[REQ-20261123-0007] API 사용 요청 - 셀러봇"},
+		{APIKey, Values{}, "[REQ-20261123-0007] API 사용 요청"},
 	}
 	for _, tc := range tests {
 		if got := mustForm(t, tc.kind).Subject("REQ-20261123-0007", tc.v); got != tc.want {

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -41,19 +42,55 @@ func backoff(n int) time.Duration {
 func (h *Handlers) Deliver(ctx context.Context, id string) {
 	unlock := h.locks.lock(id)
 	defer unlock()
+	// A pass can owe more work (a sent e-mail owes a redraw): a few passes.
+	for range 3 {
+		if !h.deliverPass(ctx, id) {
+			return
+		}
+	}
+}
+
+// deliverPass does what request id owes now and reports whether a task it
+// did added more.
+func (h *Handlers) deliverPass(ctx context.Context, id string) (more bool) {
 	r, err := h.Requests.Request(id)
 	if err != nil {
 		h.log().Error("delivering request: cannot read it", "id", id, "err", err)
-		return
+		return false
 	}
-	// The e-mail comes after the messages (it may be slow) and before the ops
-	// redraw, which then shows its outcome.
-	for _, task := range []string{forms.TaskPostOps, forms.TaskReceipt, forms.TaskNotify, forms.TaskMail, forms.TaskUpdateOps} {
+	// Work on a snapshot of what is owed, in this order: the e-mail after the
+	// messages (it may be slow), the ops redraw last so it shows everything.
+	// A task added meanwhile (a status change) has its own name and stays.
+	order := map[string]int{forms.TaskPostOps: 0, forms.TaskReceipt: 1, forms.TaskNotify: 2, forms.TaskMail: 3, forms.TaskUpdateOps: 4}
+	tasks := append([]string(nil), r.Pending...)
+	sort.SliceStable(tasks, func(i, j int) bool {
+		ki, kj := order[forms.TaskKind(tasks[i])], order[forms.TaskKind(tasks[j])]
+		if ki != kj {
+			return ki < kj
+		}
+		return forms.TaskSerial(tasks[i]) < forms.TaskSerial(tasks[j])
+	})
+	redrawn := false
+	for _, task := range tasks {
+		kind := forms.TaskKind(task)
 		if !r.HasTask(task) || ctx.Err() != nil {
 			continue
 		}
-		if task == forms.TaskMail && r.Mail != nil && r.Mail.NextTry.After(h.now()) {
+		if kind == forms.TaskMail && r.Mail != nil && r.Mail.NextTry.After(h.now()) {
 			continue // backing off; the sweep comes back when it is due
+		}
+		// One redraw shows the latest state: it settles every redraw owed
+		// in the snapshot.
+		var done []string
+		if kind == forms.TaskUpdateOps || kind == forms.TaskPostOps {
+			for _, t := range tasks {
+				if forms.TaskKind(t) == forms.TaskUpdateOps {
+					done = append(done, t)
+				}
+			}
+		}
+		if kind == forms.TaskUpdateOps && redrawn {
+			continue
 		}
 		var after func(*forms.Request)
 		after, err = h.doTask(ctx, r, task)
@@ -61,43 +98,69 @@ func (h *Handlers) Deliver(ctx context.Context, id string) {
 			h.count("request_delivery_errors")
 			h.log().Warn("request delivery failed; will retry", "id", id, "task", task, "attempt", r.Attempts+1, "err", err)
 			r, err = h.Requests.UpdateRequest(id, func(x *forms.Request) error {
-				x.Attempts++
-				x.NextAttempt = h.now().Add(backoff(x.Attempts))
+				if kind != forms.TaskMail { // the e-mail keeps its own backoff (Mail.NextTry)
+					x.Attempts++
+					x.NextAttempt = h.now().Add(backoff(x.Attempts))
+				}
 				if after != nil {
 					after(x)
 				}
-				if x.Mail != nil && x.HasTask(forms.TaskMail) && x.Mail.NextTry.After(x.NextAttempt) && len(x.Pending) == 1 {
-					x.NextAttempt = x.Mail.NextTry
-				}
+				mailOnly(x)
 				return nil
 			})
 			if err != nil {
 				h.log().Error("recording a failed delivery failed", "id", id, "err", err)
-				return
+				return false
 			}
 			continue
 		}
+		if kind == forms.TaskUpdateOps || kind == forms.TaskPostOps {
+			redrawn = true
+		}
 		r, err = h.Requests.UpdateRequest(id, func(x *forms.Request) error {
 			x.DoneTask(task)
+			for _, t := range done {
+				x.DoneTask(t)
+			}
 			if after != nil {
 				after(x)
 			}
 			if len(x.Pending) == 0 {
 				x.Attempts, x.NextAttempt = 0, time.Time{}
 			}
+			mailOnly(x)
 			return nil
 		})
 		if err != nil {
 			h.log().Error("recording a delivery failed", "id", id, "task", task, "err", err)
-			return
+			return false
 		}
+	}
+	// More only if something new is due that this pass did not see.
+	seen := map[string]bool{}
+	for _, t := range tasks {
+		seen[t] = true
+	}
+	for _, t := range r.Pending {
+		if !seen[t] && ctx.Err() == nil && (forms.TaskKind(t) == forms.TaskUpdateOps || !r.NextAttempt.After(h.now())) {
+			return true
+		}
+	}
+	return false
+}
+
+// mailOnly makes a request that owes nothing but a backed-off e-mail due
+// when the e-mail is, so the sweep does not wake for it every minute.
+func mailOnly(x *forms.Request) {
+	if len(x.Pending) == 1 && x.HasTask(forms.TaskMail) && x.Mail != nil && x.Mail.NextTry.After(x.NextAttempt) {
+		x.NextAttempt = x.Mail.NextTry
 	}
 }
 
 // doTask does one task; after, if not nil, is applied to the stored request
 // together with the task's outcome.
 func (h *Handlers) doTask(ctx context.Context, r forms.Request, task string) (after func(*forms.Request), err error) {
-	switch task {
+	switch forms.TaskKind(task) {
 	case forms.TaskPostOps:
 		if r.OpsChannel == "" {
 			return nil, nil
@@ -106,7 +169,7 @@ func (h *Handlers) doTask(ctx context.Context, r forms.Request, task string) (af
 		if err != nil {
 			return nil, fmt.Errorf("posting to %s: %w", r.OpsChannel, err)
 		}
-		return func(x *forms.Request) { x.OpsTS = ts; x.DoneTask(forms.TaskUpdateOps) }, nil
+		return func(x *forms.Request) { x.OpsTS = ts }, nil
 	case forms.TaskUpdateOps:
 		if r.OpsTS == "" {
 			return nil, nil // the post, when it happens, shows the latest state
@@ -117,10 +180,14 @@ func (h *Handlers) doTask(ctx context.Context, r forms.Request, task string) (af
 		if err != nil {
 			return nil, fmt.Errorf("sending the receipt: %w", err)
 		}
-		return func(x *forms.Request) { x.DoneTask(forms.TaskNotify) }, nil // the receipt shows the status
+		return nil, nil
 	case forms.TaskNotify:
-		text := statusNotice(r)
-		key := fmt.Sprintf("%s|status|%d", r.ID, len(r.History))
+		n := forms.TaskSerial(task)
+		if n < 1 || n > len(r.History) {
+			return nil, nil // nothing to tell (an old record without a serial)
+		}
+		text := statusNotice(r, r.History[n-1])
+		key := fmt.Sprintf("%s|status|%d", r.ID, n)
 		_, err := h.postOnce(ctx, r, key, Outgoing{Channel: r.Requester, Text: text, Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}})
 		return nil, err
 	case forms.TaskMail:
@@ -158,15 +225,19 @@ func (h *Handlers) mail(ctx context.Context, r forms.Request) (func(*forms.Reque
 		return nil, nil
 	}
 	f := r.Form()
-	m := Mail{To: r.Mail.To, ReplyTo: r.Values["email"], Subject: f.Subject(r.ID, r.Values), Body: mailBody(r)}
+	m := Mail{To: r.Mail.To, ReplyTo: r.Values["email"], Subject: f.Subject(r.ID, r.Values), Body: mailBody(r), ID: r.ID}
 	retry, err := h.Mailer.Send(ctx, m)
+	if err != nil && ctx.Err() != nil {
+		// Shutting down mid-send: not the mail's fault; try again later.
+		return nil, fmt.Errorf("e-mail interrupted: %w", ctx.Err())
+	}
 	now := h.now()
 	if err == nil {
 		h.count("requests_mailed")
 		return func(x *forms.Request) {
 			x.Mail.SentAt, x.Mail.LastError = now, ""
 			x.Mail.Attempts++
-			x.AddTask(forms.TaskUpdateOps)
+			x.Changed()
 		}, nil
 	}
 	h.count("request_mail_errors")
@@ -181,7 +252,7 @@ func (h *Handlers) mail(ctx context.Context, r forms.Request) (func(*forms.Reque
 		} else {
 			x.Mail.NextTry = now.Add(backoff(x.Mail.Attempts))
 		}
-		x.AddTask(forms.TaskUpdateOps)
+		x.Changed()
 	}, fmt.Errorf("e-mail to %s: %w", r.Mail.To, err)
 }
 
@@ -294,18 +365,18 @@ func receiptBlocks(r forms.Request) []slack.Block {
 	return blocks
 }
 
-// statusNotice tells the requester about the latest change.
-func statusNotice(r forms.Request) string {
+// statusNotice tells the requester about one change.
+func statusNotice(r forms.Request, c forms.Change) string {
 	name := r.Form().Name
-	switch r.Status {
+	switch c.To {
 	case forms.InProgress:
 		return fmt.Sprintf("`%s` %s 요청을 담당자가 *처리 중*입니다. 완료되면 다시 알려 드리겠습니다.", r.ID, name)
 	case forms.Done:
 		return fmt.Sprintf("`%s` %s 요청이 *완료*되었습니다. 이용해 주셔서 감사합니다.", r.ID, name)
 	case forms.Rejected:
-		return fmt.Sprintf("`%s` %s 요청이 *반려*되었습니다.\n*사유:* %s\n내용을 확인하신 뒤 다시 요청해 주시고, 궁금한 점은 이 DM으로 물어봐 주세요.", r.ID, name, escape(r.Reason))
+		return fmt.Sprintf("`%s` %s 요청이 *반려*되었습니다.\n*사유:* %s\n내용을 확인하신 뒤 다시 요청해 주시고, 궁금한 점은 이 DM으로 물어봐 주세요.", r.ID, name, escape(c.Reason))
 	}
-	return fmt.Sprintf("`%s` %s 요청의 상태는 *%s*입니다.", r.ID, name, r.Status)
+	return fmt.Sprintf("`%s` %s 요청의 상태는 *%s*입니다.", r.ID, name, c.To)
 }
 
 // mailBody is the e-mail: the 접수양식 as the marketplace asks for it.

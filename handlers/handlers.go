@@ -64,6 +64,7 @@ type Slack interface {
 // Mail is an e-mail copy of a request.
 type Mail struct {
 	To, ReplyTo, Subject, Body string
+	ID                         string // the request id: a stable Message-ID, so a resend is recognizable
 }
 
 // Mailer sends e-mail. retry says whether a failure may pass if tried later.

@@ -34,6 +34,7 @@ type recorder struct {
 	redrawn   []slack.ModalViewRequest // views.update
 	members   map[string]bool          // of the ops channel
 	ghost     int                      // the next n posts go out but report an error
+	onPost    func(Outgoing)           // called after a post is recorded, without the lock
 	lookups   int
 }
 
@@ -80,6 +81,11 @@ func (r *recorder) Post(_ context.Context, m Outgoing) (string, error) {
 	}
 	r.seq++
 	r.posts = append(r.posts, m)
+	if hook := r.onPost; hook != nil {
+		r.mu.Unlock()
+		hook(m)
+		r.mu.Lock()
+	}
 	if r.ghost > 0 {
 		r.ghost--
 		return "", errors.New("slack: 502 Bad Gateway")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -131,10 +132,27 @@ func (h *Handlers) submitRequest(ctx context.Context, f *forms.Form, s ViewSubmi
 		h.count("forms_stale")
 		return ViewResponse{Update: noticeView(f.Title, staleForm)}
 	}
+	if h.OpsChannel == "" && h.Mailer == nil {
+		// Filed, it would reach nobody: say so instead of a false 접수.
+		h.log().Error("request refused: neither SELLERBOT_OPS_CHANNEL nor SMTP is configured", "form", f.Kind, "user", s.User)
+		return ViewResponse{Errors: map[string]string{firstBlock(f, s.Values): "지금은 요청을 받을 지원팀 채널이 설정되어 있지 않아 접수할 수 없습니다. 관리자에게 문의해 주세요."}}
+	}
 	now := h.now()
 	values, errs := f.Validate(s.Values, now)
 	if len(errs) > 0 {
 		h.count("forms_invalid")
+		if hidden := hiddenErrors(s.Values, errs); len(hidden) > 0 {
+			// The error is about a field the modal does not show (the 신청 유형
+			// changed without the redraw): show the form with it, and say why.
+			v := forms.Values{}
+			for k, val := range s.Values {
+				v[k] = val
+			}
+			view := formView(f, v, meta)
+			note := slack.NewSectionBlock(mrkdwn("⚠️ "+strings.Join(hidden, "\n⚠️ ")), nil, nil)
+			view.Blocks.BlockSet = append([]slack.Block{note}, view.Blocks.BlockSet...)
+			return ViewResponse{Update: &view}
+		}
 		return ViewResponse{Errors: onShownBlocks(f, s.Values, errs)}
 	}
 	r := forms.Request{
@@ -162,7 +180,7 @@ func (h *Handlers) submitRequest(ctx context.Context, f *forms.Form, s ViewSubmi
 		h.count("requests_duplicate")
 		h.log().Info("duplicate submission ignored", "id", stored.ID, "user", s.User)
 	}
-	text := fmt.Sprintf("*접수되었습니다.* 접수번호 `%s`\n\n접수증을 DM으로 보내 드렸습니다. 처리 상황이 바뀌면 DM으로 알려 드리며, `/requests` 로 언제든 확인하실 수 있습니다.", stored.ID)
+	text := fmt.Sprintf("*접수되었습니다.* 접수번호 `%s`\n\n접수증을 DM으로 보내 드립니다. 처리 상황이 바뀌면 DM으로 알려 드리며, `/requests` 로 언제든 확인하실 수 있습니다.", stored.ID)
 	id := stored.ID
 	return ViewResponse{
 		Update: noticeView(f.Title, text),
@@ -186,6 +204,18 @@ func formMatches(f *forms.Form, values map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// hiddenErrors lists the errors about fields the submitted modal lacks.
+func hiddenErrors(values map[string]string, errs map[string]string) []string {
+	var out []string
+	for id, msg := range errs {
+		if _, shown := values[id]; !shown {
+			out = append(out, msg)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // onShownBlocks keeps each error on its own block; an error about a block

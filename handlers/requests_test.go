@@ -500,3 +500,78 @@ func TestDeliveryDoesNotRepostAfterAmbiguousError(t *testing.T) {
 		t.Errorf("pending %v, ops ts %q", r.Pending, r.OpsTS)
 	}
 }
+
+// A status change that lands while the receipt (or anything else) is being
+// posted still owes its own notice and redraw: nothing is lost.
+func TestStatusChangeDuringDelivery(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	resp := f.h.OnViewSubmission(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
+	list, _ := f.store.RequestsBy("USELLER", 0)
+	id := list[0].ID
+	changed := 0
+	f.slack.onPost = func(m Outgoing) {
+		if m.Channel == "USELLER" && changed < 2 { // while the receipt, then the first notice, goes out
+			changed++
+			to := []forms.Status{forms.InProgress, forms.Done}[changed-1]
+			f.store.UpdateRequest(id, func(r *forms.Request) error { return r.Move(to, "UADMIN", "", testNow) })
+		}
+	}
+	resp.After(ctx)
+	f.h.Deliver(ctx, id) // the clicks' own deliveries, which waited for the lock
+	f.h.Deliver(ctx, id)
+	var dms []string
+	for _, p := range f.slack.posts {
+		if p.Channel == "USELLER" {
+			dms = append(dms, p.Text)
+		}
+	}
+	if len(dms) != 3 || !strings.Contains(dms[1], "처리 중") || !strings.Contains(dms[2], "완료") {
+		t.Errorf("DMs %q; want the receipt, the 처리중 notice and the 완료 notice", dms)
+	}
+	r, _ := f.store.Request(id)
+	if len(r.Pending) != 0 {
+		t.Errorf("still owed: %v", r.Pending)
+	}
+	last := blocksJSON(t, f.slack.updates[len(f.slack.updates)-1].Blocks)
+	if !strings.Contains(last, "완료") || strings.Contains(last, ActionDone) {
+		t.Errorf("the ops message does not show 완료: %s", last)
+	}
+}
+
+// Without an ops channel and without e-mail a request would reach nobody:
+// the modal says so instead of a false 접수.
+func TestSubmitRefusedWithoutDestination(t *testing.T) {
+	f := newFixture(t)
+	f.h.OpsChannel = ""
+	resp := f.h.OnViewSubmission(context.Background(), submission(forms.CancelRequest, "V1", goodCancel()))
+	if len(resp.Errors) != 1 || resp.After != nil {
+		t.Fatalf("response %+v; want one error and nothing filed", resp)
+	}
+	for _, msg := range resp.Errors {
+		if !strings.Contains(msg, "관리자에게 문의") {
+			t.Errorf("message %q", msg)
+		}
+	}
+	if list, _ := f.store.RequestsBy("USELLER", 0); len(list) != 0 {
+		t.Errorf("filed %d requests", len(list))
+	}
+}
+
+// A submission whose error is on a field the modal does not show (the
+// 신청 유형 changed without the redraw) gets the form redrawn with it.
+func TestSubmitHiddenFieldRedraws(t *testing.T) {
+	f := newFixture(t)
+	v := map[string]string{ // opened as 상품 API: no ips block
+		"type": forms.APIOrder, "company": "가나상사", "company_no": "12345", "contract_no": "67890", "seller_id": "ganashop",
+		"manager": "김담당", "email": "kim@gana.co.kr", "solution": "자체개발", "sales_url": "https://shop.interpark.com/gana",
+	}
+	resp := f.h.OnViewSubmission(context.Background(), submission(forms.APIKey, "V1", v))
+	if resp.Update == nil || resp.After != nil {
+		t.Fatalf("response %+v; want the form redrawn", resp)
+	}
+	js := blocksJSON(t, resp.Update.Blocks.BlockSet)
+	if !strings.Contains(js, `"block_id":"ips"`) || !strings.Contains(js, "⚠️") || !strings.Contains(js, "가나상사") {
+		t.Errorf("redrawn form: %s", js)
+	}
+}

@@ -53,6 +53,7 @@ type Mailer struct {
 
 // Message is one plain-text e-mail.
 type Message struct {
+	ID      string   // optional: a stable Message-ID left part (e.g. a request id), so a resend is recognizable
 	To      []string // at least one; each parsed with net/mail
 	ReplyTo string   // optional
 	Subject string   // may be Korean
@@ -240,6 +241,11 @@ func (m *Mailer) build(msg Message) ([]string, []byte, error) {
 	if hasCRLF(msg.Subject) {
 		return nil, nil, fmt.Errorf("%w: subject contains a line break", ErrInvalidMessage)
 	}
+	for _, r := range msg.ID {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_') {
+			return nil, nil, fmt.Errorf("%w: message id %q may hold only letters, digits, '-', '.', '_'", ErrInvalidMessage, msg.ID)
+		}
+	}
 	// The message is labelled charset=UTF-8, so it had better be UTF-8.
 	if !utf8.ValidString(msg.Subject) {
 		return nil, nil, fmt.Errorf("%w: subject is not valid UTF-8", ErrInvalidMessage)
@@ -262,7 +268,11 @@ func (m *Mailer) build(msg Message) ([]string, []byte, error) {
 	}
 	header("Subject", encodeSubject(msg.Subject))
 	header("Date", now().Format(time.RFC1123Z))
-	header("Message-ID", "<"+rand.Text()+"@"+domain(m.from.Address)+">")
+	id := rand.Text()
+	if msg.ID != "" {
+		id = msg.ID
+	}
+	header("Message-ID", "<"+id+"@"+domain(m.from.Address)+">")
 	header("MIME-Version", "1.0")
 	header("Content-Type", "text/plain; charset=UTF-8")
 	header("Content-Transfer-Encoding", "base64")

@@ -277,7 +277,7 @@ func TestConsoleForms(t *testing.T) {
 		"── 담당자 채널 ──", "◆ 접수양식 ◆", "9) 연동서버 IP : 203.0.113.10",
 		"2~3 영업일",
 		"처리 중입니다",
-		"API 인증키 신청 — 처리중",
+		"API 사용 — 처리중",
 		"(양식 작성을 취소했습니다.)",
 	} {
 		if !strings.Contains(r.stdout, want) {
@@ -286,5 +286,35 @@ func TestConsoleForms(t *testing.T) {
 	}
 	if strings.Contains(r.stdout, "* 호출수 증량") {
 		t.Errorf("the quota field was asked for an order API request:\n%s", r.stdout)
+	}
+}
+
+// The console keeps what a command filled in (an empty line accepts it),
+// and a --db file shared by two sessions keeps both sessions' requests.
+func TestConsolePrefillAndSessions(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "console.db")
+	file := func(orderNo string) string {
+		return strings.Join([]string{
+			"/cancel-request " + orderNo,
+			"", // 주문번호: keep the one given
+			"홍길동", "겨울 패딩", "", "1", "단순 변심", "1", "3000", "1", "1", "", "김담당", "고객과 통화 후 요청합니다", "",
+			"/requests", "/quit",
+		}, "\n") + "\n"
+	}
+	first := runCmd(t, nil, file("111111111"), "console", "--db", db)
+	second := runCmd(t, nil, file("222222222"), "console", "--db", db)
+	if first.code != 0 || second.code != 0 {
+		t.Fatalf("exit %d, %d: %s %s", first.code, second.code, first.stderr, second.stderr)
+	}
+	for _, want := range []string{"> 주문번호 : 111111111", "(빈 줄이면 '111111111')"} {
+		if !strings.Contains(first.stdout, want) {
+			t.Errorf("first session lacks %q:\n%s", want, first.stdout)
+		}
+	}
+	if !strings.Contains(second.stdout, "> 주문번호 : 222222222") || !strings.Contains(second.stdout, "REQ-") {
+		t.Errorf("second session did not file its own request:\n%s", second.stdout)
+	}
+	if strings.Count(second.stdout, "직권 취소(발송 후 취소·환불) — 접수") != 2 {
+		t.Errorf("/requests in the second session should list both requests:\n%s", second.stdout)
 	}
 }
