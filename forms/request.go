@@ -80,7 +80,7 @@ type Request struct {
 	Mail        *Mail     `json:"mail,omitempty"`
 	Pending     []string  `json:"pending,omitempty"` // tasks not done yet
 	Tried       []string  `json:"tried,omitempty"`   // posts attempted: after a crash, look before posting again
-	Rev         int       `json:"rev,omitempty"` // changes that need the ops message redrawn
+	Rev         int       `json:"rev,omitempty"`     // changes that need the ops message redrawn
 	Attempts    int       `json:"attempts,omitempty"`
 	NextAttempt time.Time `json:"next_attempt,omitzero"`
 }
