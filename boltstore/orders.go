@@ -397,3 +397,45 @@ func (s *Store) UpdateSend(key string, fn func(*orders.Send) error) (orders.Send
 	})
 	return snd, err
 }
+
+// Slots returns the planned slots firing at or after since, oldest first.
+func (s *Store) Slots(since time.Time) ([]orders.Slot, error) {
+	var out []orders.Slot
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketAlertSlots).Cursor()
+		for k, v := c.Seek([]byte(orders.SlotKey(since))); k != nil; k, v = c.Next() {
+			var sl orders.Slot
+			if err := json.Unmarshal(v, &sl); err != nil {
+				return fmt.Errorf("slot %s: %w", k, err)
+			}
+			out = append(out, sl)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// PruneAlertLog deletes the records of slots that fired before before
+// (their alerts are long done) and returns how many records went.
+func (s *Store) PruneAlertLog(before time.Time) (int, error) {
+	n := 0
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		n = 0
+		limit := []byte(orders.SlotKey(before))
+		for _, b := range []*bolt.Bucket{tx.Bucket(bucketAlertSlots), tx.Bucket(bucketAlertSends), tx.Bucket(bucketAlertTodo)} {
+			var old [][]byte
+			c := b.Cursor()
+			for k, _ := c.First(); k != nil && bytes.Compare(k, limit) < 0; k, _ = c.Next() {
+				old = append(old, bytes.Clone(k))
+			}
+			for _, k := range old {
+				if err := b.Delete(k); err != nil {
+					return err
+				}
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}

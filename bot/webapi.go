@@ -254,5 +254,6 @@ func findByMetadata(ctx context.Context, client *slack.Client, channel string, s
 		}
 		params.Cursor = resp.ResponseMetaData.NextCursor
 	}
-	return "", false, nil
+	// Not seen, but not all read either: saying "not posted" could post twice.
+	return "", false, fmt.Errorf("%s: more than 4,000 messages since %s; cannot tell whether %s was posted", channel, since.Format(time.RFC3339), key)
 }

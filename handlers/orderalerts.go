@@ -24,7 +24,7 @@ type OrderStore interface {
 }
 
 const orderAlertsHelp = "*주문 알림 명령*\n" +
-	"• `/order-alerts on 업체ID` 이 채널에서 해당 업체의 미확인 주문 알림(10시, 15시)을 받습니다.\n" +
+	"• `/order-alerts on 업체ID` 이 채널에서 해당 업체의 미확인 주문 알림을 받습니다 (기본: 매일 10시, 15시).\n" +
 	"• `/order-alerts off 업체ID` 이 채널의 알림을 끕니다.\n" +
 	"• `/order-alerts status` 이 채널이 받는 알림을 봅니다.\n" +
 	"• `/order-alerts label 업체ID 라벨` 알림 앞의 [라벨]을 바꿉니다 (비우면 기본값 인터파크-판매관리).\n" +
@@ -154,7 +154,7 @@ func (h *Handlers) alertsOn(ctx context.Context, t replyTarget, c Command, selle
 		return h.ephemeral(ctx, t, fmt.Sprintf("이 채널은 이미 업체ID `%s`의 알림을 받고 있습니다.", seller), nil)
 	}
 	h.log().Info("order alerts on", "seller", seller, "channel", c.Channel, "by", c.User)
-	text := fmt.Sprintf("이 채널에서 업체ID `%s`의 미확인 신규주문 알림을 매일 10시, 15시(한국 시간)에 받습니다 (%s님 설정).", seller, userMention(c.User))
+	text := fmt.Sprintf("이 채널에서 업체ID `%s`의 미확인 신규주문 알림을 정해진 발송 시각(기본: 매일 10시, 15시, 한국 시간)에 받습니다 (%s님 설정).", seller, userMention(c.User))
 	return h.reply(ctx, replyTarget{user: c.User, channel: c.Channel, responseURL: c.ResponseURL}, text, nil, false)
 }
 

@@ -95,11 +95,11 @@ func TestOrderAlertsCommand(t *testing.T) {
 			want: []string{"업체ID `ganashop`의 알림은 관리자나 이 업체에 등록된 담당자만 설정할 수 있습니다", "요청해 주세요"}, wantSubs: []string{}},
 		{name: "admin subscribes the channel",
 			cmd:  step{"UADMIN", "C1", "on ganashop"},
-			want: []string{"이 채널에서 업체ID `ganashop`의 미확인 신규주문 알림을 매일 10시, 15시(한국 시간)에 받습니다", "<@UADMIN>님 설정"}, inChannel: true,
+			want: []string{"이 채널에서 업체ID `ganashop`의 미확인 신규주문 알림을 정해진 발송 시각", "<@UADMIN>님 설정"}, inChannel: true,
 			wantSubs: []string{"ganashop@C1 by UADMIN"}},
 		{name: "subcommand is case-insensitive",
 			cmd:  step{"UADMIN", "C1", "ON ganashop"},
-			want: []string{"알림을 매일 10시, 15시"}, inChannel: true, wantSubs: []string{"ganashop@C1 by UADMIN"}},
+			want: []string{"매일 10시, 15시"}, inChannel: true, wantSubs: []string{"ganashop@C1 by UADMIN"}},
 		{name: "bot not in the channel",
 			setup: func(f fixture) { f.slack.members = map[string]bool{} },
 			cmd:   step{"UADMIN", "C1", "on ganashop"},
@@ -114,7 +114,7 @@ func TestOrderAlertsCommand(t *testing.T) {
 		{name: "same seller in another channel",
 			before: []step{{"UADMIN", "C1", "on ganashop"}},
 			cmd:    step{"UADMIN", "C2", "on ganashop"},
-			want:   []string{"알림을 매일"}, inChannel: true, wantSubs: []string{"ganashop@C1 by UADMIN", "ganashop@C2 by UADMIN"}},
+			want:   []string{"미확인 신규주문 알림을"}, inChannel: true, wantSubs: []string{"ganashop@C1 by UADMIN", "ganashop@C2 by UADMIN"}},
 		{name: "off",
 			before: []step{{"UADMIN", "C1", "on ganashop"}, {"UADMIN", "C2", "on ganashop"}},
 			cmd:    step{"UADMIN", "C1", "off ganashop"},
@@ -139,7 +139,7 @@ func TestOrderAlertsCommand(t *testing.T) {
 		{name: "registered user may turn alerts on",
 			before: []step{{"UADMIN", "C1", "register ganashop <@U123|kim>"}},
 			cmd:    step{"U123", "C1", "on ganashop"},
-			want:   []string{"알림을 매일", "<@U123>님 설정"}, inChannel: true, wantSubs: []string{"ganashop@C1 by U123"}},
+			want:   []string{"미확인 신규주문 알림을", "<@U123>님 설정"}, inChannel: true, wantSubs: []string{"ganashop@C1 by U123"}},
 		{name: "registered user only for that seller",
 			before: []step{{"UADMIN", "C1", "register ganashop <@U123|kim>"}},
 			cmd:    step{"U123", "C1", "on nara"},
@@ -222,7 +222,7 @@ func TestOrderAlertsOnStoresWhoAndWhen(t *testing.T) {
 func TestOrderAlertsOnAnnouncesWithoutResponseURL(t *testing.T) {
 	f := alertFixture(t)
 	f.h.OnCommand(context.Background(), Command{Name: "/order-alerts", Text: "on ganashop", User: "UADMIN", Channel: "C1"})
-	if len(f.slack.posts) != 1 || f.slack.posts[0].Channel != "C1" || !strings.Contains(f.slack.posts[0].Text, "알림을 매일 10시, 15시") {
+	if len(f.slack.posts) != 1 || f.slack.posts[0].Channel != "C1" || !strings.Contains(f.slack.posts[0].Text, "매일 10시, 15시") {
 		t.Errorf("posts = %+v; want the announcement in C1", f.slack.posts)
 	}
 	if len(f.slack.ephemeral) != 0 {

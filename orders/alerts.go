@@ -12,6 +12,8 @@ type Slot struct {
 	Window   Window    `json:"window"`
 	Delayed  bool      `json:"delayed,omitempty"`  // caught up after the bot was down (지연 발송)
 	Reported bool      `json:"reported,omitempty"` // failures told to the ops channel
+	// ReportTried is set before the report is posted: a retry looks first.
+	ReportTried bool `json:"report_tried,omitempty"`
 }
 
 // Key identifies the slot: its time in UTC.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -32,7 +33,9 @@ type Store interface {
 	OpenSends() ([]orders.Send, error)
 	SlotSends(key string) ([]orders.Send, error)
 	UpdateSend(key string, fn func(*orders.Send) error) (orders.Send, error)
+	Slots(since time.Time) ([]orders.Slot, error)
 	PruneOrders(before time.Time) (int, error)
+	PruneAlertLog(before time.Time) (int, error)
 }
 
 // Message is an alert or a report to post.
@@ -80,10 +83,14 @@ type Alerter struct {
 	Now        func() time.Time // defaults to time.Now; tests replace it
 	Sleep      func(ctx context.Context, d time.Duration) error
 
-	mu       sync.Mutex
-	global   *rate.Limiter
-	channels map[string]*rate.Limiter
-	running  sync.Mutex // one slot at a time
+	mu         sync.Mutex
+	global     *rate.Limiter
+	channels   map[string]*rate.Limiter
+	pauseUntil time.Time            // a workspace-wide 429 pauses every worker
+	chanPause  map[string]time.Time // a channel's 429 pauses that channel
+	recent429  map[string]time.Time // channels that got a 429, and when
+	skipped    map[string]bool      // skipped slots already logged
+	running    sync.Mutex           // one run at a time
 }
 
 func (a *Alerter) now() time.Time {
@@ -129,64 +136,94 @@ func (a *Alerter) WindowFor(at time.Time) (orders.Window, error) {
 	return orders.Window{Start: prev, End: at}, nil
 }
 
-// Run catches up at once (alerts left by a crash, the latest missed slot)
-// and then fires on the schedule until ctx ends. A panic in one run is
-// logged and never stops the next (robfig/cron v3.0.1 needs Recover inside
-// SkipIfStillRunning, or a panic leaves the skip lock held).
+// Run fires on the schedule until ctx ends. Besides the cron runs, a tick
+// every minute (and one at start) finishes alerts left open (by a crash,
+// a failure or an overrun), sends a missed slot within Grace, and sends
+// the failure reports still owed. A panic in a run is logged and never
+// stops the next.
 func (a *Alerter) Run(ctx context.Context) error {
-	if err := a.CatchUp(ctx); err != nil {
-		a.log().Error("catching up on alerts failed", "err", err)
-	}
 	c := cron.New(cron.WithParser(parser), cron.WithChain(jobChain(a.log()).Then))
-	_, err := c.AddFunc(a.Spec, func() {
-		if err := a.FireDue(ctx); err != nil && ctx.Err() == nil {
-			a.log().Error("order alerts failed", "err", err)
-		}
-	})
+	_, err := c.AddFunc(a.Spec, func() { a.safeTick(ctx, "scheduled") })
 	if err != nil {
 		return fmt.Errorf("alert schedule %q: %w", a.Spec, err)
 	}
-	c.Start()
-	<-ctx.Done()
-	<-c.Stop().Done() // running alerts see ctx cancelled and stop after their current post
-	return nil
+	c.Start() // first: a fire time during the catch-up below waits its turn
+	a.safeTick(ctx, "start")
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			<-c.Stop().Done() // running alerts see ctx cancelled and stop after their current post
+			return nil
+		case <-t.C:
+			a.safeTick(ctx, "maintenance")
+		}
+	}
 }
 
-// jobChain wraps each run: Recover must sit inside SkipIfStillRunning, or
-// in robfig/cron v3.0.1 a panic leaves the skip lock held for good.
+// safeTick runs Tick, logging its error or panic.
+func (a *Alerter) safeTick(ctx context.Context, why string) {
+	defer func() {
+		if r := recover(); r != nil {
+			a.count("alert_panics")
+			a.log().Error("order alerts panicked", "run", why, "panic", fmt.Sprint(r))
+		}
+	}()
+	if err := a.Tick(ctx); err != nil && ctx.Err() == nil {
+		a.log().Error("order alerts failed", "run", why, "err", err)
+	}
+}
+
+// jobChain wraps each cron run. DelayIfStillRunning: a run that overruns
+// the next fire time makes it wait, never drops it (Tick then sends the
+// latest slot, marked late). Recover sits inside it (in robfig/cron
+// v3.0.1 the other order can leave a wrapper's lock held after a panic).
 func jobChain(l *slog.Logger) cron.Chain {
 	logger := cronLogger{l}
-	return cron.NewChain(cron.SkipIfStillRunning(logger), cron.Recover(logger))
+	return cron.NewChain(cron.DelayIfStillRunning(logger), cron.Recover(logger))
 }
 
 // cronLogger adapts slog to cron's logger.
 type cronLogger struct{ l *slog.Logger }
 
-func (c cronLogger) Info(msg string, kv ...any) { c.l.Debug("cron: "+msg, kv...) }
+func (c cronLogger) Info(msg string, kv ...any) { c.l.Info("cron: "+msg, kv...) }
 func (c cronLogger) Error(err error, msg string, kv ...any) {
 	c.l.Error("cron: "+msg, append(kv, "err", err)...)
 }
 
-// FireDue sends the latest slot due now, unless it was planned already
-// (then it finishes it).
-func (a *Alerter) FireDue(ctx context.Context) error {
-	at, ok := Latest(a.Schedule, a.now())
-	if !ok {
-		return nil
+// lateAfter is how long after its fire time an alert counts as late
+// (지연 발송).
+const lateAfter = 10 * time.Minute
+
+// FireDue is Tick: the name the cron job knew.
+func (a *Alerter) FireDue(ctx context.Context) error { return a.Tick(ctx) }
+
+// CatchUp is Tick: what a start does.
+func (a *Alerter) CatchUp(ctx context.Context) error { return a.Tick(ctx) }
+
+// Tick does everything due now, one run at a time: it finishes open
+// alerts, fires the latest slot if it was not planned (late if missed,
+// skipped if older than Grace; slots between are skipped and logged), and
+// sends the failure reports still owed. Errors of one part do not stop
+// the others.
+func (a *Alerter) Tick(ctx context.Context) error {
+	a.running.Lock()
+	defer a.running.Unlock()
+	var errs []error
+	if err := a.finishOpen(ctx); err != nil {
+		errs = append(errs, err)
 	}
-	// The cron runner wakes at the fire time; a slot found later than a
-	// minute after it was missed while the bot was busy or down.
-	delayed := a.now().Sub(at) > time.Minute
-	return a.Fire(ctx, at, delayed)
+	if err := a.fireLatest(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	if err := a.reportOwed(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
 
-// CatchUp finishes alerts a crash left unsent and sends the latest missed
-// slot if it is younger than Grace; older missed slots are skipped and
-// logged.
-func (a *Alerter) CatchUp(ctx context.Context) error {
-	if err := a.finishOpen(ctx); err != nil {
-		return err
-	}
+func (a *Alerter) fireLatest(ctx context.Context) error {
 	now := a.now()
 	latest, ok := Latest(a.Schedule, now)
 	if !ok {
@@ -197,25 +234,48 @@ func (a *Alerter) CatchUp(ctx context.Context) error {
 		return err
 	}
 	if any && lastKey >= orders.SlotKey(latest) {
-		return nil // nothing missed
+		return nil // planned already
 	}
-	if age := now.Sub(latest); age > a.Grace {
-		a.count("alert_slots_skipped")
-		a.log().Warn("missed alert slot is too old to send late; skipped", "slot", orders.SlotKey(latest), "age", age.Round(time.Second).String(), "grace", a.Grace.String())
+	age := now.Sub(latest)
+	if age > a.Grace {
+		if a.noteSkipped(latest) {
+			a.count("alert_slots_skipped")
+			a.log().Warn("missed alert slot is too old to send late; skipped", "slot", orders.SlotKey(latest), "age", age.Round(time.Second).String(), "grace", a.Grace.String())
+		}
 		return nil
 	}
 	if any {
 		// Slots between the last planned one and the latest are not sent:
 		// a late alert for an old window would mislead more than help.
 		for t, ok := Prev(a.Schedule, latest); ok && orders.SlotKey(t) > lastKey; t, ok = Prev(a.Schedule, t) {
-			a.count("alert_slots_skipped")
-			a.log().Warn("missed alert slot skipped (only the latest is caught up)", "slot", orders.SlotKey(t))
+			if a.noteSkipped(t) {
+				a.count("alert_slots_skipped")
+				a.log().Warn("missed alert slot skipped (only the latest is sent late)", "slot", orders.SlotKey(t))
+			}
 		}
 	}
-	return a.Fire(ctx, latest, true)
+	return a.fire(ctx, latest, age > time.Minute)
 }
 
-// finishOpen completes every alert left open, slot by slot.
+// noteSkipped reports whether a skipped slot is new to the log (the tick
+// runs every minute; say it once).
+func (a *Alerter) noteSkipped(t time.Time) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.skipped == nil {
+		a.skipped = map[string]bool{}
+	}
+	k := orders.SlotKey(t)
+	if a.skipped[k] {
+		return false
+	}
+	a.skipped[k] = true
+	return true
+}
+
+// finishOpen completes the alerts left open, slot by slot. Alerts of a
+// slot older than Grace are not sent any more: one in flight is looked up
+// (recorded sent if Slack has it), the others expire.
 func (a *Alerter) finishOpen(ctx context.Context) error {
 	open, err := a.Store.OpenSends()
 	if err != nil {
@@ -230,17 +290,38 @@ func (a *Alerter) finishOpen(ctx context.Context) error {
 		bySlot[s.Slot] = append(bySlot[s.Slot], s)
 	}
 	sort.Strings(keys)
+	var errs []error
 	for _, k := range keys {
 		slot, err := a.Store.Slot(k)
 		if err != nil {
-			return err
+			errs = append(errs, err)
+			continue
 		}
-		a.log().Info("finishing alerts left by a restart", "slot", k, "alerts", len(bySlot[k]))
+		if a.now().Sub(slot.At) > a.Grace {
+			a.expire(ctx, slot, bySlot[k])
+			continue
+		}
+		a.log().Info("finishing open alerts", "slot", k, "alerts", len(bySlot[k]))
 		if err := a.sendSlot(ctx, slot, bySlot[k]); err != nil {
-			return err
+			errs = append(errs, err)
 		}
 	}
-	return nil
+	return errors.Join(errs...)
+}
+
+// expire closes the open alerts of a slot too old to send.
+func (a *Alerter) expire(ctx context.Context, slot orders.Slot, open []orders.Send) {
+	for _, s := range open {
+		if s.State == orders.SendSending {
+			if ts, found, err := a.Slack.FindAlert(ctx, s.Channel, s.At.Add(-5*time.Minute), s.Key()); err == nil && found {
+				a.finish(s.Key(), orders.SendSent, ts, "", s.Count)
+				continue
+			}
+		}
+		a.count("alerts_expired")
+		a.finish(s.Key(), orders.SendSkipped, "", "expired: older than SELLERBOT_ALERT_GRACE", 0)
+	}
+	a.log().Warn("open alerts of an old slot expired, not sent", "slot", slot.Key(), "alerts", len(open))
 }
 
 // Fire plans the slot at at (once: a slot planned before is resumed) and
@@ -248,6 +329,10 @@ func (a *Alerter) finishOpen(ctx context.Context) error {
 func (a *Alerter) Fire(ctx context.Context, at time.Time, delayed bool) error {
 	a.running.Lock()
 	defer a.running.Unlock()
+	return a.fire(ctx, at, delayed)
+}
+
+func (a *Alerter) fire(ctx context.Context, at time.Time, delayed bool) error {
 	w, err := a.WindowFor(at)
 	if err != nil {
 		return err
@@ -257,17 +342,13 @@ func (a *Alerter) Fire(ctx context.Context, at time.Time, delayed bool) error {
 	if err != nil {
 		return fmt.Errorf("reading subscriptions: %w", err)
 	}
-	counts, err := a.Store.NewOrdersBySeller(w)
-	if err != nil {
-		return fmt.Errorf("counting orders: %w", err)
-	}
-	// Only sellers with unconfirmed orders get an alert; the count is taken
-	// again when each is sent, so orders confirmed meanwhile drop out.
-	var sends []orders.Send
+	// Every subscribed channel gets a record; the count is taken when each
+	// alert is sent, so orders that arrive late (posted after the fire
+	// time) are counted and orders confirmed meanwhile drop out. Nothing
+	// left to confirm: no message (skipped).
+	sends := make([]orders.Send, 0, len(subs))
 	for _, s := range subs {
-		if counts[s.Seller] > 0 {
-			sends = append(sends, orders.Send{Seller: s.Seller, Channel: s.Channel, State: orders.SendPending, At: a.now()})
-		}
+		sends = append(sends, orders.Send{Seller: s.Seller, Channel: s.Channel, State: orders.SendPending, At: a.now()})
 	}
 	created, err := a.Store.PlanSlot(slot, sends)
 	if err != nil {
@@ -279,13 +360,18 @@ func (a *Alerter) Fire(ctx context.Context, at time.Time, delayed bool) error {
 		}
 	} else {
 		a.count("alert_slots")
-		a.log().Info("alert slot planned", "slot", slot.Key(), "window", w.String(), "alerts", len(sends), "delayed", delayed)
+		a.log().Info("alert slot planned", "slot", slot.Key(), "window", w.String(), "channels", len(sends), "delayed", delayed)
 	}
 	if a.Retention > 0 {
 		if n, err := a.Store.PruneOrders(a.now().Add(-a.Retention)); err != nil {
 			a.log().Error("pruning old orders failed", "err", err)
 		} else if n > 0 {
 			a.log().Info("old orders pruned", "orders", n)
+		}
+		if n, err := a.Store.PruneAlertLog(a.now().Add(-a.Retention)); err != nil {
+			a.log().Error("pruning the alert log failed", "err", err)
+		} else if n > 0 {
+			a.log().Info("old alert records pruned", "records", n)
 		}
 	}
 	all, err := a.Store.SlotSends(slot.Key())
@@ -302,7 +388,8 @@ func (a *Alerter) Fire(ctx context.Context, at time.Time, delayed bool) error {
 }
 
 // sendSlot sends the slot's open alerts with Workers in parallel, then
-// reports the slot's failures to the ops channel once.
+// reports the slot's failures to the ops channel once. Only ctx ends it
+// early; a failed report is owed and retried by the next tick.
 func (a *Alerter) sendSlot(ctx context.Context, slot orders.Slot, open []orders.Send) error {
 	labels, err := a.Store.SellerLabels()
 	if err != nil {
@@ -316,13 +403,13 @@ func (a *Alerter) sendSlot(ctx context.Context, slot orders.Slot, open []orders.
 		go func() {
 			defer wg.Done()
 			for s := range work {
-				a.sendOne(ctx, slot, s, labels)
+				a.safeSendOne(ctx, slot, s, labels)
 			}
 		}()
 	}
 	// Interleave channels so a channel with many sellers does not hold the
 	// workers on its per-channel limit.
-	for _, s := range interleave(open) {
+	for _, s := range interleave(open, a.spacing()) {
 		select {
 		case work <- s:
 		case <-ctx.Done():
@@ -336,11 +423,49 @@ func (a *Alerter) sendSlot(ctx context.Context, slot orders.Slot, open []orders.
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	return a.report(ctx, slot)
+	if err := a.report(ctx, slot); err != nil {
+		a.log().Warn("failure report not sent yet; will retry", "slot", slot.Key(), "err", err)
+	}
+	return nil
 }
 
-// interleave orders sends round-robin by channel.
-func interleave(sends []orders.Send) []orders.Send {
+// safeSendOne keeps a panic in one alert from stopping the others; the
+// alert stays open for the next tick.
+func (a *Alerter) safeSendOne(ctx context.Context, slot orders.Slot, s orders.Send, labels map[string]string) {
+	defer func() {
+		if r := recover(); r != nil {
+			a.count("alert_panics")
+			a.log().Error("sending an alert panicked", "alert", s.Key(), "panic", fmt.Sprint(r))
+		}
+	}()
+	a.sendOne(ctx, slot, s, labels)
+}
+
+// reportOwed sends the failure reports of recent, finished slots that
+// could not be sent before (the ops channel was down, or a crash).
+func (a *Alerter) reportOwed(ctx context.Context) error {
+	slots, err := a.Store.Slots(a.now().Add(-7 * 24 * time.Hour))
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, sl := range slots {
+		if sl.Reported {
+			continue
+		}
+		if err := a.report(ctx, sl); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// interleave orders sends so that no channel's 1-a-second limit holds the
+// workers: a channel's next send is placed at least spacing sends after
+// its previous one, and channels with more sends start first, so a channel
+// shared by many sellers is spread over the whole run instead of queued at
+// its end.
+func interleave(sends []orders.Send, spacing int) []orders.Send {
 	byChan := map[string][]orders.Send{}
 	var chans []string
 	for _, s := range sends {
@@ -349,16 +474,49 @@ func interleave(sends []orders.Send) []orders.Send {
 		}
 		byChan[s.Channel] = append(byChan[s.Channel], s)
 	}
-	sort.Strings(chans)
+	sort.Slice(chans, func(i, j int) bool {
+		if li, lj := len(byChan[chans[i]]), len(byChan[chans[j]]); li != lj {
+			return li > lj
+		}
+		return chans[i] < chans[j]
+	})
+	next := map[string]int{} // the earliest position of a channel's next send
 	out := make([]orders.Send, 0, len(sends))
-	for i := 0; len(out) < len(sends); i++ {
-		for _, c := range chans {
-			if i < len(byChan[c]) {
-				out = append(out, byChan[c][i])
+	for len(out) < len(sends) {
+		p := len(out)
+		best := ""
+		for _, c := range chans { // the most loaded channel that may go now
+			if len(byChan[c]) > 0 && next[c] <= p {
+				if best == "" || len(byChan[c]) > len(byChan[best]) {
+					best = c
+				}
 			}
 		}
+		if best == "" { // every channel must wait: the one free soonest
+			for _, c := range chans {
+				if len(byChan[c]) > 0 && (best == "" || next[c] < next[best]) {
+					best = c
+				}
+			}
+		}
+		out = append(out, byChan[best][0])
+		byChan[best] = byChan[best][1:]
+		next[best] = p + spacing
 	}
 	return out
+}
+
+// spacing is how many sends the global rate allows while one channel
+// waits its turn.
+func (a *Alerter) spacing() int {
+	per := a.PerChannel
+	if per <= 0 {
+		per = time.Second
+	}
+	if a.GlobalRate <= 0 || a.GlobalRate == rate.Inf {
+		return 1
+	}
+	return max(1, int(math.Ceil(per.Seconds()*float64(a.GlobalRate))))
 }
 
 func (a *Alerter) limiters(channel string) (*rate.Limiter, *rate.Limiter) {
@@ -384,6 +542,55 @@ func (a *Alerter) limiters(channel string) (*rate.Limiter, *rate.Limiter) {
 	return a.global, l
 }
 
+// pause holds channel until d from now. Slack does not say whether a 429
+// is the channel's limit or the workspace's: when several channels get
+// one within a second, it is the workspace's, and every worker waits.
+func (a *Alerter) pause(channel string, d time.Duration) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := time.Now()
+	until := now.Add(d)
+	if a.chanPause == nil {
+		a.chanPause, a.recent429 = map[string]time.Time{}, map[string]time.Time{}
+	}
+	if until.After(a.chanPause[channel]) {
+		a.chanPause[channel] = until
+	}
+	a.recent429[channel] = now
+	n := 0
+	for ch, t := range a.recent429 {
+		if now.Sub(t) < time.Second {
+			n++
+		} else {
+			delete(a.recent429, ch)
+		}
+	}
+	if n >= 3 && until.After(a.pauseUntil) {
+		a.pauseUntil = until
+	}
+}
+
+// waitTurn waits for a pause, the channel's limit and the global limit.
+func (a *Alerter) waitTurn(ctx context.Context, channel string) error {
+	a.mu.Lock()
+	until := a.pauseUntil
+	if c := a.chanPause[channel]; c.After(until) {
+		until = c
+	}
+	wait := time.Until(until)
+	a.mu.Unlock()
+	if wait > 0 {
+		if err := a.sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+	global, perChannel := a.limiters(channel)
+	if err := perChannel.Wait(ctx); err != nil {
+		return err
+	}
+	return global.Wait(ctx)
+}
+
 // permanent Slack errors: the channel cannot take the alert; retrying
 // will not help.
 var permanent = map[string]bool{
@@ -399,10 +606,11 @@ func (a *Alerter) sendOne(ctx context.Context, slot orders.Slot, s orders.Send, 
 	key := s.Key()
 	lg := a.log().With("slot", s.Slot, "seller", s.Seller, "channel", s.Channel)
 	tries := max(a.MaxTries, 1)
+	rateLimited := false // the last post got a 429: not an attempt that counts
 	for ctx.Err() == nil {
 		if s.State == orders.SendSending {
 			// A post was attempted (before a crash, or it failed ambiguously).
-			ts, found, err := a.Slack.FindAlert(ctx, s.Channel, slot.At.Add(-time.Minute), key)
+			ts, found, err := a.Slack.FindAlert(ctx, s.Channel, s.At.Add(-5*time.Minute), key)
 			if err == nil && found {
 				a.count("alerts_found_after_restart")
 				lg.Info("alert was already posted; recorded", "ts", ts)
@@ -410,7 +618,7 @@ func (a *Alerter) sendOne(ctx context.Context, slot orders.Slot, s orders.Send, 
 				return
 			}
 			if err != nil {
-				if a.giveUp(ctx, lg, key, &s, err, tries) {
+				if a.retryOrFail(ctx, lg, key, &s, err, tries) {
 					return
 				}
 				continue
@@ -418,29 +626,36 @@ func (a *Alerter) sendOne(ctx context.Context, slot orders.Slot, s orders.Send, 
 		}
 		n, err := a.Store.CountNew(s.Seller, slot.Window)
 		if err != nil {
-			lg.Error("counting orders failed", "err", err)
-			return // stays open; the next catch-up retries
+			lg.Error("counting orders failed; the next tick retries", "err", err)
+			return
 		}
 		if n == 0 {
 			a.count("alerts_skipped_confirmed")
 			a.finish(key, orders.SendSkipped, "", "", 0)
 			return
 		}
-		global, perChannel := a.limiters(s.Channel)
-		if perChannel.Wait(ctx) != nil || global.Wait(ctx) != nil {
+		if a.waitTurn(ctx, s.Channel) != nil {
 			return
 		}
+		counted := !rateLimited
 		s, err = a.Store.UpdateSend(key, func(x *orders.Send) error {
 			x.State, x.Count, x.At = orders.SendSending, n, a.now()
-			x.Attempts++
+			if counted {
+				x.Attempts++
+			}
 			return nil
 		})
 		if err != nil {
 			lg.Error("recording the alert attempt failed; not sending", "err", err)
 			return
 		}
+		rateLimited = false
+		shown := slot
+		if a.now().Sub(slot.At) > lateAfter {
+			shown.Delayed = true // resumed long after its time: say so
+		}
 		msg := Message{Channel: s.Channel, Key: key}
-		msg.Text, msg.Blocks = AlertMessage(label(labels, s.Seller), s.Seller, n, slot)
+		msg.Text, msg.Blocks = AlertMessage(label(labels, s.Seller), s.Seller, n, shown)
 		ts, err := a.Slack.PostMessage(ctx, msg)
 		if err == nil {
 			a.count("alerts_sent")
@@ -449,11 +664,11 @@ func (a *Alerter) sendOne(ctx context.Context, slot orders.Slot, s orders.Send, 
 		}
 		var rl *slack.RateLimitedError
 		if errors.As(err, &rl) {
-			// 429: Slack did not post it. Wait as told, then post again.
+			// 429: Slack did not post it. Everyone waits as told, then this
+			// alert is posted again.
 			a.count("alerts_rate_limited")
-			if a.sleep(ctx, rl.RetryAfter) != nil {
-				return
-			}
+			a.pause(s.Channel, rl.RetryAfter)
+			rateLimited = true
 			s.State = orders.SendPending
 			continue
 		}
@@ -463,22 +678,28 @@ func (a *Alerter) sendOne(ctx context.Context, slot orders.Slot, s orders.Send, 
 			a.finish(key, orders.SendFailed, "", code, n)
 			return
 		}
-		if a.giveUp(ctx, lg, key, &s, err, tries) {
+		if a.retryOrFail(ctx, lg, key, &s, err, tries) {
 			return
 		}
 	}
 }
 
-// giveUp backs off after an ambiguous failure, or marks the alert failed
-// once it has been tried enough.
-func (a *Alerter) giveUp(ctx context.Context, lg *slog.Logger, key string, s *orders.Send, err error, tries int) bool {
+// retryOrFail backs off after an ambiguous failure, or, once the alert was
+// tried enough, looks one last time whether it went out and records it
+// failed if not. It reports whether to stop.
+func (a *Alerter) retryOrFail(ctx context.Context, lg *slog.Logger, key string, s *orders.Send, err error, tries int) bool {
 	var rl *slack.RateLimitedError
 	if errors.As(err, &rl) { // told when to come back: not a failure
 		a.count("alerts_rate_limited")
+		a.pause(s.Channel, rl.RetryAfter)
 		return a.sleep(ctx, rl.RetryAfter) != nil
 	}
 	a.count("alert_errors")
 	if s.Attempts >= tries {
+		if ts, found, ferr := a.Slack.FindAlert(ctx, s.Channel, s.At.Add(-5*time.Minute), key); ferr == nil && found {
+			a.finish(key, orders.SendSent, ts, "", s.Count)
+			return true
+		}
 		a.count("alerts_failed")
 		lg.Error("alert failed after retries", "attempts", s.Attempts, "err", err)
 		a.finish(key, orders.SendFailed, "", clipErr(err), s.Count)
@@ -544,8 +765,12 @@ func label(labels map[string]string, seller string) string {
 	return DefaultLabel
 }
 
+// maxReported bounds the failures listed in one report.
+const maxReported = 30
+
 // report tells the ops channel, once per slot, which alerts could not be
-// delivered.
+// delivered. The report carries a metadata key and is looked up before a
+// retry, so it is not posted twice either.
 func (a *Alerter) report(ctx context.Context, slot orders.Slot) error {
 	cur, err := a.Store.Slot(slot.Key())
 	if err != nil || cur.Reported {
@@ -565,10 +790,27 @@ func (a *Alerter) report(ctx context.Context, slot orders.Slot) error {
 		}
 	}
 	if len(failed) > 0 && a.OpsChannel != "" {
-		text := fmt.Sprintf("⚠️ 미확인 주문 알림 %d건을 보내지 못했습니다 (%s 발송분).\n%s\n봇을 채널에 초대했는지, 채널이 보관되지 않았는지 확인해 주세요.",
-			len(failed), slot.At.In(sellerbot.KST).Format("01/02 15:04"), strings.Join(failed, "\n"))
-		if _, err := a.Slack.PostMessage(ctx, Message{Channel: a.OpsChannel, Text: text}); err != nil {
-			return fmt.Errorf("reporting failed alerts: %w", err)
+		key := "report|" + slot.Key()
+		found := false
+		if cur.ReportTried {
+			_, found, err = a.Slack.FindAlert(ctx, a.OpsChannel, slot.At.Add(-time.Minute), key)
+			if err != nil {
+				return fmt.Errorf("looking for an earlier report: %w", err)
+			}
+		}
+		if !found {
+			if err := a.Store.UpdateSlot(slot.Key(), func(s *orders.Slot) error { s.ReportTried = true; return nil }); err != nil {
+				return err
+			}
+			list := failed
+			if len(list) > maxReported {
+				list = append(list[:maxReported:maxReported], fmt.Sprintf("…외 %d건", len(failed)-maxReported))
+			}
+			text := fmt.Sprintf("⚠️ 미확인 주문 알림 %d건을 보내지 못했습니다 (%s 발송분).\n%s\n봇을 채널에 초대했는지, 채널이 보관되지 않았는지 확인해 주세요.",
+				len(failed), slot.At.In(sellerbot.KST).Format("01/02 15:04"), strings.Join(list, "\n"))
+			if _, err := a.Slack.PostMessage(ctx, Message{Channel: a.OpsChannel, Text: text, Key: key}); err != nil {
+				return fmt.Errorf("reporting failed alerts: %w", err)
+			}
 		}
 	}
 	return a.Store.UpdateSlot(slot.Key(), func(s *orders.Slot) error { s.Reported = true; return nil })
@@ -593,7 +835,7 @@ func AlertMessage(label, seller string, n int, slot orders.Slot) (string, []slac
 	ctxLine := fmt.Sprintf("업체ID %s · 주문 기간 %s (한국 시간)", seller, slot.Window.String())
 	if slot.Delayed {
 		text += " (지연 발송)"
-		ctxLine += " · ⏰ 지연 발송: 예정 시각(" + slot.At.In(sellerbot.KST).Format("15:04") + ")에 봇이 중단되어 늦게 보내 드립니다."
+		ctxLine += " · ⏰ 지연 발송: 예정 시각(" + slot.At.In(sellerbot.KST).Format("01/02 15:04") + ")보다 늦게 보내 드립니다."
 	}
 	v, _ := json.Marshal(orders.AlertButton{Seller: seller, Start: slot.Window.Start.Unix(), End: slot.Window.End.Unix()})
 	btn := slack.NewButtonBlockElement(orders.ActionOrderList, string(v), slack.NewTextBlockObject(slack.PlainTextType, "주문 목록 보기", false, false))

@@ -97,7 +97,7 @@ func newFixture(t *testing.T, now string) *fixture {
 	f.a = &Alerter{
 		Store: st, Slack: f.slack, Schedule: sched, Spec: DefaultSpec, Grace: 3 * time.Hour,
 		OpsChannel: "C0OPS", PerChannel: time.Millisecond, Workers: 4, MaxTries: 4,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return f.now },
+		Log: slog.New(slog.NewTextHandler(testLogOut, nil)), Now: func() time.Time { return f.now },
 		Sleep: func(_ context.Context, d time.Duration) error { f.sleeps = append(f.sleeps, d); return nil },
 	}
 	return f
@@ -166,8 +166,12 @@ func TestFireSendsOnceWithTheSeedWording(t *testing.T) {
 	}
 	sends, _ := f.store.SlotSends(orders.SlotKey(kstTime("2026-11-23 10:00:00")))
 	for _, s := range sends {
-		if s.State != orders.SendSent || s.TS == "" {
-			t.Errorf("send %s is %s", s.Key(), s.State)
+		want := orders.SendSent
+		if s.Seller == "beta" { // nothing left to confirm: no message
+			want = orders.SendSkipped
+		}
+		if s.State != want || (want == orders.SendSent && s.TS == "") {
+			t.Errorf("send %s is %s; want %s", s.Key(), s.State, want)
 		}
 	}
 }
@@ -292,9 +296,11 @@ func TestFailuresAndRetries(t *testing.T) {
 	}
 }
 
+// contains reports a wait of about d (a pause is measured from when it
+// was set, so a little less).
 func contains(ds []time.Duration, d time.Duration) bool {
 	for _, x := range ds {
-		if x == d {
+		if x <= d && x > d-100*time.Millisecond {
 			return true
 		}
 	}
@@ -424,3 +430,109 @@ func TestJobChainSurvivesPanic(t *testing.T) {
 		t.Errorf("ran %d times; want 2 (the panic stopped later runs)", runs)
 	}
 }
+
+// The review's cases: a failing ops report never blocks the missed slot,
+// an owed report is sent once later, 429s do not use up the tries, a post
+// that went out on the last try is found, and old open alerts expire.
+func TestTickRobustness(t *testing.T) {
+	t.Run("failing report does not block the missed slot", func(t *testing.T) {
+		f := newFixture(t, "2026-11-23 16:00:00")
+		f.a.Grace = 8 * time.Hour // the 10:00 slot's open alert is still due
+		f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New), order("A2", "alpha", "2026-11-23 14:00:00", orders.New),
+			order("B1", "beta", "2026-11-23 09:00:00", orders.New))
+		f.subscribe(t, "alpha", "C1")
+		f.subscribe(t, "beta", "CGONE")
+		at := kstTime("2026-11-23 10:00:00")
+		w, _ := f.a.WindowFor(at)
+		f.store.PlanSlot(orders.Slot{At: at, Window: w}, []orders.Send{{Seller: "beta", Channel: "CGONE", State: orders.SendPending}})
+		f.slack.fail["CGONE"] = []error{slack.SlackErrorResponse{Err: "channel_not_found"}}
+		f.slack.fail["C0OPS"] = []error{slack.SlackErrorResponse{Err: "not_in_channel"}, slack.StatusCodeError{Code: 503, Status: "503"}}
+		f.a.Tick(context.Background())
+		if got := f.slack.postsTo("C1"); len(got) != 1 || !strings.Contains(got[0].Text, "(지연 발송)") {
+			t.Errorf("the 15:00 slot: %v; want one late alert", got)
+		}
+		if got := f.slack.postsTo("C0OPS"); len(got) != 0 {
+			t.Fatalf("report posted despite the failure: %v", got)
+		}
+		f.a.Tick(context.Background()) // the ops channel works again
+		f.a.Tick(context.Background())
+		if got := f.slack.postsTo("C0OPS"); len(got) != 1 || !strings.Contains(got[0].Text, "beta") {
+			t.Errorf("reports %v; want exactly one, about beta", got)
+		}
+	})
+	t.Run("owed report after a crash is sent once", func(t *testing.T) {
+		f := newFixture(t, "2026-11-23 10:05:00")
+		at := kstTime("2026-11-23 10:00:00")
+		w, _ := f.a.WindowFor(at)
+		f.store.PlanSlot(orders.Slot{At: at, Window: w, ReportTried: true}, []orders.Send{{Seller: "beta", Channel: "CGONE", State: orders.SendFailed, Error: "channel_not_found"}})
+		// The crash came after the report reached Slack, before it was recorded.
+		f.slack.posts = append(f.slack.posts, Message{Channel: "C0OPS", Key: "report|" + orders.SlotKey(at)})
+		f.a.Tick(context.Background())
+		if got := f.slack.postsTo("C0OPS"); len(got) != 1 {
+			t.Errorf("%d reports; want the one already posted", len(got))
+		}
+		if sl, _ := f.store.Slot(orders.SlotKey(at)); !sl.Reported {
+			t.Error("slot not marked reported")
+		}
+	})
+	t.Run("429s do not use up the tries", func(t *testing.T) {
+		f := newFixture(t, "2026-11-23 10:00:00")
+		f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New))
+		f.subscribe(t, "alpha", "C1")
+		for range 6 {
+			f.slack.fail["C1"] = append(f.slack.fail["C1"], &slack.RateLimitedError{RetryAfter: time.Second})
+		}
+		f.slack.fail["C1"] = append(f.slack.fail["C1"], slack.StatusCodeError{Code: 500, Status: "500"})
+		f.a.Tick(context.Background())
+		if got := f.slack.postsTo("C1"); len(got) != 1 {
+			t.Errorf("%d alerts; want 1 after six 429s and a 500", len(got))
+		}
+	})
+	t.Run("a post that went out on the last try is found", func(t *testing.T) {
+		f := newFixture(t, "2026-11-23 10:00:00")
+		f.a.MaxTries = 1
+		f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New))
+		f.subscribe(t, "alpha", "C1")
+		f.slack.ghost["C1"] = true
+		f.a.Tick(context.Background())
+		sends, _ := f.store.SlotSends(orders.SlotKey(kstTime("2026-11-23 10:00:00")))
+		if len(sends) != 1 || sends[0].State != orders.SendSent || len(f.slack.postsTo("C1")) != 1 {
+			t.Errorf("sends %+v; want it recorded sent, posted once", sends)
+		}
+		if len(f.slack.postsTo("C0OPS")) != 0 {
+			t.Error("reported as failed")
+		}
+	})
+	t.Run("open alerts older than the grace expire", func(t *testing.T) {
+		f := newFixture(t, "2026-11-24 09:00:00")
+		f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New))
+		at := kstTime("2026-11-23 10:00:00")
+		w, _ := f.a.WindowFor(at)
+		f.store.PlanSlot(orders.Slot{At: at, Window: w}, []orders.Send{{Seller: "alpha", Channel: "C1", State: orders.SendPending}})
+		f.a.Tick(context.Background())
+		if got := f.slack.postsTo("C1"); len(got) != 0 {
+			t.Errorf("an alert 23 hours old was sent: %v", got)
+		}
+		if open, _ := f.store.OpenSends(); len(open) != 0 {
+			t.Errorf("%d still open", len(open))
+		}
+	})
+	t.Run("orders that arrive after the fire time are counted", func(t *testing.T) {
+		f := newFixture(t, "2026-11-23 10:00:00")
+		f.a.Workers = 1
+		f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New))
+		f.subscribe(t, "alpha", "C1")
+		f.subscribe(t, "zeta", "C9") // nothing yet when the slot fires
+		f.slack.onPost = func(m Message) {
+			if m.Channel == "C1" { // zeta's 09:59 order is posted to the API late
+				f.orders(t, order("Z1", "zeta", "2026-11-23 09:59:00", orders.New))
+			}
+		}
+		f.a.Tick(context.Background())
+		if got := f.slack.postsTo("C9"); len(got) != 1 {
+			t.Errorf("zeta got %d alerts; want 1", len(got))
+		}
+	})
+}
+
+var testLogOut io.Writer = io.Discard

@@ -37,6 +37,11 @@ func ParseSpec(spec string) (sched cron.Schedule, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("%q is not a cron schedule: %w", spec, err)
 	}
+	if _, fixed := sched.(*cron.SpecSchedule); !fixed {
+		// "@every 5h" fires relative to the start, not at fixed times: its
+		// slots would have no stable windows.
+		return nil, fmt.Errorf("%q is not a schedule of fixed times (use fields like \"0 10,15 * * *\", not @every)", spec)
+	}
 	if next := sched.Next(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); next.IsZero() {
 		return nil, fmt.Errorf("%q never fires", spec)
 	}

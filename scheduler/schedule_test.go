@@ -32,6 +32,7 @@ func TestParseSpec(t *testing.T) {
 		{"CRON_TZ=Asia/Seoul 0 25 * * *", "not a cron schedule"},
 		{"CRON_TZ=Asia/Seoul 0 10 30 2 *", "never fires"},
 		{"", "no time zone"},
+		{"CRON_TZ=Asia/Seoul @every 5h", "fixed times"},
 	}
 	for _, tt := range tests {
 		_, err := ParseSpec(tt.spec)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // Asia/Seoul even on a host without zoneinfo
 )
 
 func main() {

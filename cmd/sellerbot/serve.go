@@ -245,7 +245,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	alerter := &scheduler.Alerter{
 		Store: store, Slack: bot.AlertAPI{Client: bot.NewAlertClient(cfg.BotToken, cfg.APIURL, httpClient)},
 		Schedule: cfg.Alerts.Schedule, Spec: cfg.Alerts.Spec, Grace: cfg.Alerts.Grace, Retention: cfg.Alerts.Retention,
-		OpsChannel: cfg.OpsChannel, PerChannel: time.Second, GlobalRate: cfg.Alerts.Rate, Workers: 16, MaxTries: 8,
+		OpsChannel: cfg.OpsChannel, PerChannel: 1100 * time.Millisecond, GlobalRate: cfg.Alerts.Rate, Workers: 16, MaxTries: 8,
 		Log: log.With("component", "alerts"), Counters: metrics,
 	}
 	web := &bot.HTTP{Verifier: bot.Verifier{Secret: cfg.SigningSecret}, Dispatcher: disp, Metrics: metrics, Log: log}
