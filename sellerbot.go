@@ -49,6 +49,7 @@ type Handoff struct {
 // can be read with it.
 type Turn struct {
 	At        time.Time `json:"at"`
+	User      string    `json:"user,omitempty"` // who asked: only their follow-ups read it
 	Question  string    `json:"question"`
 	ArticleID string    `json:"article_id,omitempty"`
 }

@@ -104,3 +104,47 @@ func TestPlaceholderNeverHangs(t *testing.T) {
 type failingTurns struct{ Store }
 
 func (failingTurns) SaveTurn(string, sellerbot.Turn) error { return errors.New("disk full") }
+
+// /faq gets a private placeholder too, replaced through the response_url.
+func TestFaqPlaceholder(t *testing.T) {
+	f := newFixture(t)
+	kb, _, _ := knowledge.Embedded()
+	f.h.Assistant = fakeAssistant{kb: kb, gen: "2~3 영업일 안에 심사됩니다 [1]."}
+	f.h.OnCommand(context.Background(), Command{Name: "/faq", Text: "KYC 심사 기간이 얼마나 걸리나요?", User: "U1", Channel: "C1", ResponseURL: "https://hooks/x"})
+	if len(f.slack.responses) != 2 {
+		t.Fatalf("responses %d; want the placeholder and the answer", len(f.slack.responses))
+	}
+	ph, ans := f.slack.responses[0], f.slack.responses[1]
+	if !strings.Contains(ph.Text, "답변을 찾고 있어요") || ph.ResponseType != "ephemeral" {
+		t.Errorf("placeholder %+v", ph)
+	}
+	if !ans.ReplaceOriginal || !strings.Contains(ans.Text, "2~3 영업일") || ans.ResponseType != "ephemeral" {
+		t.Errorf("answer %+v; want it to replace the placeholder privately", ans)
+	}
+}
+
+// In a shared thread, another user's earlier question is not used.
+func TestEarlierQuestionOnlyFromTheSameUser(t *testing.T) {
+	f := newFixture(t)
+	var got []string
+	f.h.Assistant = recordingAssistant{kb: f.h.KB, earlier: &got}
+	ctx := context.Background()
+	f.h.OnMessage(ctx, Message{User: "U1", Channel: "C1", Text: "과세여부 변경하려면 어떻게 해요", TS: "1.0", Mention: true})
+	f.h.OnMessage(ctx, Message{User: "U2", Channel: "C1", Text: "팩스로 보내도 되나요?", TS: "2.0", ThreadTS: "1.0", Mention: true})
+	f.h.OnMessage(ctx, Message{User: "U1", Channel: "C1", Text: "팩스로 보내도 되나요?", TS: "3.0", ThreadTS: "1.0", Mention: true})
+	if len(got) != 3 || got[1] != "" || got[2] == "" {
+		t.Errorf("earlier questions passed %q; want none for U2, U1's own for U1", got)
+	}
+}
+
+type recordingAssistant struct {
+	kb      Answerer
+	earlier *[]string
+}
+
+func (r recordingAssistant) Generates() bool { return false }
+
+func (r recordingAssistant) Answer(_ context.Context, q, earlier string) llm.Result {
+	*r.earlier = append(*r.earlier, earlier)
+	return llm.Result{Answer: r.kb.AskInContext(q, earlier), Mode: llm.ModeLexical}
+}

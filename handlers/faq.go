@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -53,7 +54,7 @@ func (h *Handlers) OnMessage(ctx context.Context, m Message) {
 	}
 	t := replyTarget{user: m.User, channel: m.Channel, threadTS: thread}
 	q := stripMention(m.Text)
-	if err := h.answer(ctx, t, q, turnKey(m.Channel, thread), false); err != nil {
+	if err := h.answer(ctx, t, q, turnKey(m.Channel, thread, m.User), false); err != nil {
 		h.fail(ctx, "message", t, q, err)
 	}
 }
@@ -79,14 +80,25 @@ func (h *Handlers) answer(ctx context.Context, t replyTarget, q, turn string, pr
 	if turn != "" {
 		if prev, ok, err := h.Store.LastTurn(turn); err != nil {
 			return fmt.Errorf("reading the thread's earlier question: %w", err)
-		} else if ok {
+		} else if ok && prev.User == t.user {
+			// Only the same person's earlier question: in a shared thread
+			// another user's words must not shape (or reach) this answer.
 			earlier = prev.Question
 		}
 	}
 	// With a language model an answer takes seconds: a placeholder shows
 	// the question was heard, and is replaced by whatever comes.
+	slow := h.Assistant != nil && h.Assistant.Generates()
 	var placeholder string
-	if h.Assistant != nil && h.Assistant.Generates() && !private && t.responseURL == "" {
+	switch {
+	case slow && t.responseURL != "" && h.Respond != nil:
+		// /faq: a private placeholder, replaced through the response_url.
+		if err := h.Respond(ctx, t.responseURL, &slack.WebhookMessage{Text: placeholderText, ResponseType: slack.ResponseTypeEphemeral}); err != nil {
+			h.log().Warn("posting the placeholder failed; answering without it", "err", err)
+		} else {
+			placeholder = "response_url"
+		}
+	case slow && !private:
 		ts, err := h.Slack.Post(ctx, Outgoing{Channel: t.channel, ThreadTS: t.threadTS, Text: placeholderText})
 		if err != nil {
 			h.log().Warn("posting the placeholder failed; answering without it", "err", err)
@@ -95,21 +107,39 @@ func (h *Handlers) answer(ctx context.Context, t replyTarget, q, turn string, pr
 		}
 	}
 	text, blocks, err := h.compose(ctx, t, q, turn, earlier, private)
-	if err != nil {
-		if placeholder != "" {
-			// Never leave the placeholder hanging.
-			h.Slack.Update(ctx, placeholder, Outgoing{Channel: t.channel, ThreadTS: t.threadTS, Text: apology})
+	if err != nil && placeholder != "" {
+		// Never leave the placeholder hanging: it becomes the apology.
+		h.count("handler_errors")
+		h.log().Error("handler failed", "handler", "answer", "user", t.user, "err", err)
+		text = apology
+		blocks = []slack.Block{
+			slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, apology, false, false), nil, nil),
+			slack.NewActionBlock("", handoffButton(q)),
 		}
+	} else if err != nil {
 		return err
 	}
-	if placeholder != "" {
-		uerr := h.Slack.Update(ctx, placeholder, Outgoing{Channel: t.channel, ThreadTS: t.threadTS, Text: text, Blocks: blocks})
-		if uerr == nil {
-			return nil
-		}
-		h.log().Warn("replacing the placeholder failed; posting the answer", "err", uerr)
+	if placeholder == "" {
+		return h.reply(ctx, t, text, blocks, true)
 	}
-	return h.reply(ctx, t, text, blocks, true)
+	// The answer may have used up the handler's time: the replacement gets
+	// its own, so the placeholder is replaced even then.
+	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if placeholder == "response_url" {
+		return h.Respond(uctx, t.responseURL, &slack.WebhookMessage{Text: text, Blocks: &slack.Blocks{BlockSet: blocks},
+			ResponseType: slack.ResponseTypeEphemeral, ReplaceOriginal: true})
+	}
+	out := Outgoing{Channel: t.channel, ThreadTS: t.threadTS, Text: text, Blocks: blocks}
+	uerr := h.Slack.Update(uctx, placeholder, out)
+	if uerr != nil { // once more: a replaced placeholder is what the user waits for
+		uerr = h.Slack.Update(uctx, placeholder, out)
+	}
+	if uerr == nil {
+		return nil
+	}
+	h.log().Warn("replacing the placeholder failed; posting the answer", "err", uerr)
+	return h.reply(uctx, t, text, blocks, true)
 }
 
 const placeholderText = "답변을 찾고 있어요… 잠시만 기다려 주세요."
@@ -138,13 +168,15 @@ func (h *Handlers) compose(ctx context.Context, t replyTarget, q, turn, earlier 
 	}
 	h.count("answers")
 	if turn != "" {
-		if err := h.Store.SaveTurn(turn, sellerbot.Turn{At: h.now(), Question: a.Question, ArticleID: a.Article.ID}); err != nil {
+		if err := h.Store.SaveTurn(turn, sellerbot.Turn{At: h.now(), User: t.user, Question: a.Question, ArticleID: a.Article.ID}); err != nil {
 			return "", nil, fmt.Errorf("remembering the question: %w", err)
 		}
 	}
 	if res.Mode == llm.ModeGenerated {
 		h.count("answers_generated")
-		return clip(res.Generated, 3000), generatedBlocks(res, private), nil
+		// Escaped in the notification text too: the model's words must not
+		// become mentions or links.
+		return escape(clip(res.Generated, 3000)), generatedBlocks(res, private), nil
 	}
 	return plainAnswer(a.Article), answerBlocks(a.Article, a.Question, private), nil
 }
@@ -251,4 +283,6 @@ func stripMention(s string) string {
 	return s
 }
 
-func turnKey(channel, thread string) string { return channel + "/" + thread }
+// turnKey names one person's conversation in a thread: in a shared thread
+// each asker's follow-ups are read with their own earlier question.
+func turnKey(channel, thread, user string) string { return channel + "/" + thread + "/" + user }

@@ -107,7 +107,7 @@ func (r Report) Text(limit int) string {
 		if i == limit {
 			break
 		}
-		fmt.Fprintf(&sb, "%d. \"%s\" 외 %d건\n", i+1, clip(MaskPersonal(g.Example), 80), len(g.Questions)-1)
+		fmt.Fprintf(&sb, "%d. \"%s\" 외 %d건\n", i+1, clip(sellerbot.MaskPersonal(g.Example), 80), len(g.Questions)-1)
 	}
 	if len(r.Declined) == 0 {
 		sb.WriteString("없음\n")

@@ -43,6 +43,10 @@ type Answer struct {
 	Confidence  float64  // 0..1
 	Hits        []Hit    // best first, at most 3
 	Suggestions []*Article
+	// OutOfScope is set when the question brings a word the base does not
+	// know, or names a platform its best match is not about: nothing here
+	// should be used to answer it, by rule or by a language model.
+	OutOfScope bool
 }
 
 // unit is one content word of a question, used to check how much of the
@@ -113,6 +117,7 @@ func (b *Base) decideOn(qr query) Answer {
 		return ans
 	}
 	top := ranked[0]
+	ans.OutOfScope = hasUnknown(qr.units) || top.OffPlatform
 	ans.Confidence = b.confidence(top, qr.terms)
 	if b.acceptable(top, qr.terms) || top.Vector {
 		ans.Answered = true
@@ -121,7 +126,7 @@ func (b *Base) decideOn(qr query) Answer {
 		return ans
 	}
 	for i := 0; i < len(ranked) && len(ans.Suggestions) < 3; i++ {
-		if ranked[i].Coverage > 0 || ranked[i].Similarity > 0 {
+		if (ranked[i].Coverage > 0 || ranked[i].Similarity > 0) && !ranked[i].OffPlatform {
 			ans.Suggestions = append(ans.Suggestions, ranked[i].Article)
 		}
 	}

@@ -31,6 +31,7 @@ func (b *Base) AskHybrid(question, context string, vec []VectorHit, f Fusion) An
 	if len(vec) == 0 || len(qr.units) == 0 {
 		return b.decideOn(qr)
 	}
+	lexical := b.decideOn(qr)
 	type fused struct {
 		hit   Hit
 		score float64
@@ -68,13 +69,19 @@ func (b *Base) AskHybrid(question, context string, vec []VectorHit, f Fusion) An
 		}
 	}
 	sort.SliceStable(order, func(i, j int) bool { return order[i].score > order[j].score })
-	qr.ranked = qr.ranked[:0]
+	qr.ranked = make([]Hit, 0, len(order))
 	for _, fz := range order {
 		h := fz.hit
 		h.Vector = !h.OffPlatform && h.Similarity >= f.MinSimilarity && h.Coverage >= f.MinCoverage
 		qr.ranked = append(qr.ranked, h)
 	}
-	return b.decideOn(qr)
+	ans := b.decideOn(qr)
+	if !ans.Answered && lexical.Answered {
+		// Fusion ranked an unacceptable hit first: the lexical answer still
+		// stands (embeddings add answers, they never take one away).
+		return lexical
+	}
+	return ans
 }
 
 // docOf finds an article's index by id.

@@ -25,8 +25,11 @@ type Config struct {
 	MinSimilarity float64
 }
 
-// DefaultTimeout bounds each model call.
-const DefaultTimeout = 8 * time.Second
+// DefaultTimeout bounds the model's part of one answer; MaxTimeout caps it.
+const (
+	DefaultTimeout = 8 * time.Second
+	MaxTimeout     = 20 * time.Second
+)
 
 // Enabled reports whether any capability is on.
 func (c Config) Enabled() bool { return c.ChatModel != "" || c.EmbeddingModel != "" }
@@ -57,8 +60,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
 	if v := strings.TrimSpace(getenv("OPENAI_TIMEOUT")); v != "" {
 		d, err := time.ParseDuration(v)
-		if err != nil || d < 100*time.Millisecond || d > 5*time.Minute {
-			return c, fmt.Errorf("OPENAI_TIMEOUT: %q is not a duration like 8s (100ms to 5m)", v)
+		// At most 20s: the user waits, and the handler's own deadline (30s)
+		// must leave time to replace the placeholder.
+		if err != nil || d < 100*time.Millisecond || d > MaxTimeout {
+			return c, fmt.Errorf("OPENAI_TIMEOUT: %q is not a duration like 8s (100ms to 20s)", v)
 		}
 		c.Timeout = d
 	}

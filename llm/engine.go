@@ -11,7 +11,9 @@ import (
 	"unicode"
 
 	openai "github.com/sashabaranov/go-openai"
+	"golang.org/x/text/unicode/norm"
 
+	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/knowledge"
 )
 
@@ -86,8 +88,10 @@ func (e *Engine) Answer(ctx context.Context, question, earlier string) Result {
 	// One budget for the whole answer: the user waits for all of it.
 	ctx, cancel := context.WithTimeout(ctx, e.Client.cfg.Timeout)
 	defer cancel()
+	// Phone and account numbers never leave for the model's server.
+	masked := sellerbot.MaskPersonal(res.Question)
 	if ix := e.index.Load(); ix != nil {
-		if hits, err := e.vectorHits(ctx, ix, res.Question); err != nil {
+		if hits, err := e.vectorHits(ctx, ix, masked); err != nil {
 			e.count("llm_embed_" + Kind(err))
 			e.log().Warn("embedding the question failed; lexical ranking only", "kind", Kind(err), "err", err)
 			res.Fallback = Kind(err)
@@ -96,10 +100,13 @@ func (e *Engine) Answer(ctx context.Context, question, earlier string) Result {
 			res.Mode = ModeHybrid
 		}
 	}
-	if e.Client.cfg.ChatModel == "" {
+	if e.Client.cfg.ChatModel == "" || (!res.Answered && res.OutOfScope) {
+		// A question about something the base does not cover (an unknown
+		// word, another platform) stays declined: the model is not asked
+		// to make something of unrelated articles.
 		return res
 	}
-	return e.generate(ctx, res, earlier)
+	return e.generate(ctx, res, masked, sellerbot.MaskPersonal(earlier))
 }
 
 func (e *Engine) vectorHits(ctx context.Context, ix *Index, q string) ([]knowledge.VectorHit, error) {
@@ -150,12 +157,13 @@ const systemPrompt = `당신은 한국 온라인 판매자를 돕는 지원팀�
 3. 문서에 답이 없으면 다른 말 없이 정확히 ` + NoAnswer + ` 라고만 답하세요.
 4. 존댓말로, 5문장 이내로 짧게 답하세요. 메뉴 경로, 기간, 연락처 같은 정확한 정보는 문서 그대로 쓰세요.`
 
-var citationRef = regexp.MustCompile(`\[(\d{1,2})\]`)
+// citationRef matches [1] and [1, 2] (any number, so [123] is checked too).
+var citationRef = regexp.MustCompile(`\[(\d+(?:\s*,\s*\d+)*)\]`)
 
 // generate asks the model to answer from the sources and checks what it
 // says: the marker or a reply citing nothing or unknown articles becomes a
 // decline; a fault or a reply not in Korean falls back to res.
-func (e *Engine) generate(ctx context.Context, res Result, earlier string) Result {
+func (e *Engine) generate(ctx context.Context, res Result, question, earlier string) Result {
 	srcs := sources(res.Answer)
 	if len(srcs) == 0 {
 		return res // nothing to ground an answer in: the offline decline stands
@@ -168,7 +176,7 @@ func (e *Engine) generate(ctx context.Context, res Result, earlier string) Resul
 	if earlier != "" {
 		user += "이 대화의 앞선 질문: " + earlier + "\n"
 	}
-	user += "질문: " + res.Question
+	user += "질문: " + question
 	reply, err := e.Client.Chat(ctx, []openai.ChatCompletionMessage{
 		{Role: openai.ChatMessageRoleSystem, Content: systemPrompt},
 		{Role: openai.ChatMessageRoleUser, Content: user},
@@ -186,28 +194,32 @@ func (e *Engine) generate(ctx context.Context, res Result, earlier string) Resul
 		d.Suggestions = srcs
 		return d
 	}
+	reply = norm.NFKC.String(reply) // full-width ［１］ reads as [1]
 	if strings.Contains(reply, NoAnswer) || strings.Contains(reply, "답변불가") {
 		return decline("marker")
+	}
+	if !mostlyKorean(reply) {
+		// Before the citations: an English reply is a fault, not a verdict.
+		e.count("llm_chat_wrong_language")
+		res.Fallback = "wrong_language"
+		return res
 	}
 	var cited []int
 	seen := map[int]bool{}
 	for _, m := range citationRef.FindAllStringSubmatch(reply, -1) {
-		n, _ := strconv.Atoi(m[1])
-		if n < 1 || n > len(srcs) {
-			return decline("unknown_citation")
-		}
-		if !seen[n] {
-			seen[n] = true
-			cited = append(cited, n)
+		for _, part := range strings.Split(m[1], ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(part))
+			if err != nil || n < 1 || n > len(srcs) {
+				return decline("unknown_citation")
+			}
+			if !seen[n] {
+				seen[n] = true
+				cited = append(cited, n)
+			}
 		}
 	}
 	if len(cited) == 0 {
 		return decline("uncited")
-	}
-	if !mostlyKorean(reply) {
-		e.count("llm_chat_wrong_language")
-		res.Fallback = "wrong_language"
-		return res
 	}
 	e.count("llm_generated")
 	out := res

@@ -103,24 +103,27 @@ func BuildIndex(ctx context.Context, arts []*knowledge.Article, emb Embedder, ca
 		}
 	}
 	st.Cached = len(rows) - len(missing)
-	if len(missing) > 0 {
-		texts := make([]string, len(missing))
-		for i, r := range missing {
+	// Embedded and cached a batch at a time: a failure halfway keeps what
+	// was done, and the next try starts from there.
+	for start := 0; start < len(missing); start += EmbedBatch {
+		batch := missing[start:min(start+EmbedBatch, len(missing))]
+		texts := make([]string, len(batch))
+		for i, r := range batch {
 			texts[i] = r.text
 		}
 		vecs, err := emb.Embed(ctx, texts)
 		if err != nil {
-			return nil, st, fmt.Errorf("embedding %d article chunks: %w", len(texts), err)
+			return nil, st, fmt.Errorf("embedding article chunks (%d of %d done): %w", st.Embedded, len(missing), err)
 		}
 		if len(vecs) != len(texts) {
 			return nil, st, fmt.Errorf("%w: %d vectors for %d texts", ErrMalformed, len(vecs), len(texts))
 		}
 		fresh := map[string][]float32{}
-		for i, r := range missing {
+		for i, r := range batch {
 			fresh[r.key] = vecs[i]
 			have[r.key] = vecs[i]
 		}
-		st.Embedded = len(missing)
+		st.Embedded += len(batch)
 		if cache != nil {
 			if err := cache.PutVectors(model, fresh); err != nil {
 				return nil, st, fmt.Errorf("caching vectors: %w", err)
@@ -188,6 +191,16 @@ func (ix *Index) Search(q []float32, k int) ([]knowledge.VectorHit, error) {
 		return nil, fmt.Errorf("%w: question vector has %d dimensions, articles %d", ErrMalformed, len(q), ix.dim)
 	}
 	qn := normalized(q)
+	zero := true
+	for _, x := range qn {
+		if x != 0 {
+			zero = false
+			break
+		}
+	}
+	if zero {
+		return nil, fmt.Errorf("%w: the question's vector is all zeros", ErrMalformed)
+	}
 	best := map[string]float64{}
 	for row := 0; row*ix.dim < len(ix.data); row++ {
 		v := ix.data[row*ix.dim : (row+1)*ix.dim]

@@ -74,6 +74,7 @@ type answerJSON struct {
 	Answer      string           `json:"answer"`
 	Confidence  float64          `json:"confidence"`
 	Mode        string           `json:"mode"`
+	Fallback    string           `json:"fallback,omitempty"` // why the model's answer was not used
 	Sources     []sourceJSON     `json:"sources"`
 	Suggestions []suggestionJSON `json:"suggestions"`
 }
@@ -86,6 +87,7 @@ func toJSON(res llm.Result) answerJSON {
 		Answer:      knowledge.PlainText(a.Text()),
 		Confidence:  a.Confidence,
 		Mode:        res.Mode,
+		Fallback:    res.Fallback,
 		Sources:     []sourceJSON{},
 		Suggestions: []suggestionJSON{},
 	}

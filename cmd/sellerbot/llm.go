@@ -26,9 +26,15 @@ func newEngine(ctx context.Context, kb *knowledge.Base, cfg llm.Config, cache ll
 	if cfg.EmbeddingModel == "" {
 		return e
 	}
+	// Vectors are cached by model and server: the same model name served
+	// elsewhere (another quantization, another size) is embedded afresh.
+	cacheKey := cfg.EmbeddingModel + "@" + cfg.BaseURL
 	build := func() bool {
-		ix, st, err := llm.BuildIndex(ctx, kb.Articles(), e.Client, cache, cfg.EmbeddingModel)
+		ix, st, err := llm.BuildIndex(ctx, kb.Articles(), e.Client, cache, cacheKey)
 		if err != nil {
+			if counters != nil {
+				counters.Inc("llm_index_" + llm.Kind(err))
+			}
 			log.Warn("embedding the knowledge base failed; answering lexically for now", "kind", llm.Kind(err), "err", err)
 			return false
 		}
@@ -36,10 +42,16 @@ func newEngine(ctx context.Context, kb *knowledge.Base, cfg llm.Config, cache ll
 		log.Info("hybrid retrieval on", "model", cfg.EmbeddingModel, "chunks", st.Chunks, "cached", st.Cached, "embedded", st.Embedded, "dim", ix.Dim())
 		return true
 	}
-	if build() || retry <= 0 {
+	if retry <= 0 { // ask: now, once
+		build()
 		return e
 	}
+	// serve: in the background, so the bot answers (lexically) at once,
+	// and again every retry until it works.
 	go func() {
+		if build() {
+			return
+		}
 		t := time.NewTicker(retry)
 		defer t.Stop()
 		for {

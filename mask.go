@@ -1,9 +1,8 @@
-package handlers
+package sellerbot
 
 import (
 	"regexp"
-
-	"github.com/sellerbot/sellerbot/forms"
+	"strings"
 )
 
 // personalNumber matches phone numbers (010-1234-5678, 02 6924 9010) and
@@ -11,7 +10,8 @@ import (
 var personalNumber = regexp.MustCompile(`\d[\d -]{7,}\d`)
 
 // MaskPersonal hides phone and account numbers but their last 4 digits, for
-// text shown outside the support team's channel and for logs.
+// text shown outside the support team's channel, for logs and for what is
+// sent to a language model.
 func MaskPersonal(s string) string {
 	return personalNumber.ReplaceAllStringFunc(s, func(m string) string {
 		digits := 0
@@ -23,6 +23,18 @@ func MaskPersonal(s string) string {
 		if digits < 9 { // dates and amounts such as 2026-11-23 or 1 000 000 stay
 			return m
 		}
-		return forms.MaskDigits(m)
+		var sb strings.Builder
+		seen := 0
+		for _, r := range m {
+			if r >= '0' && r <= '9' {
+				seen++
+				if seen <= digits-4 {
+					sb.WriteByte('*')
+					continue
+				}
+			}
+			sb.WriteRune(r)
+		}
+		return sb.String()
 	})
 }
