@@ -23,18 +23,30 @@ func MaskPersonal(s string) string {
 		if digits < 9 { // dates and amounts such as 2026-11-23 or 1 000 000 stay
 			return m
 		}
-		var sb strings.Builder
-		seen := 0
-		for _, r := range m {
-			if r >= '0' && r <= '9' {
-				seen++
-				if seen <= digits-4 {
-					sb.WriteByte('*')
-					continue
-				}
-			}
-			sb.WriteRune(r)
-		}
-		return sb.String()
+		return MaskDigits(m)
 	})
+}
+
+// MaskDigits hides every digit of s but the last 4 (a field known to be a
+// personal number: an account, a phone).
+func MaskDigits(s string) string {
+	total := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			total++
+		}
+	}
+	var sb strings.Builder
+	seen := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			seen++
+			if seen <= total-4 {
+				sb.WriteByte('*')
+				continue
+			}
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
 }

@@ -426,30 +426,7 @@ func checkDate(s string, recent bool, now time.Time) (string, string) {
 
 // MaskDigits hides every digit of s but the last 4, for personal numbers
 // (accounts, phones) shown outside the support team's channel.
-func MaskDigits(s string) string {
-	total := 0
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			total++
-		}
-	}
-	if total == 0 {
-		return s
-	}
-	var sb strings.Builder
-	seen := 0
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			seen++
-			if seen <= total-4 {
-				sb.WriteByte('*')
-				continue
-			}
-		}
-		sb.WriteRune(r)
-	}
-	return sb.String()
-}
+var MaskDigits = sellerbot.MaskDigits
 
 // monthsBefore is the same day n months earlier, or that month's last day
 // when it is shorter (three months before 05-31 is 02-28, not 03-03).
