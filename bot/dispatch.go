@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -44,6 +45,7 @@ type Dispatcher struct {
 	once    sync.Once
 	sem     chan struct{}
 	lowSem  chan struct{} // follow-up work, so it never crowds out acks
+	judging atomic.Int64  // modal submissions being answered right now
 	wg      sync.WaitGroup
 	mu      sync.Mutex
 	closed  bool
@@ -237,6 +239,8 @@ const stillWorking = "처리가 지연되고 있습니다. 잠시 후 [접수하
 
 func (d *Dispatcher) viewSubmission(cb slack.InteractionCallback) (resp *slack.ViewSubmissionResponse) {
 	d.Metrics.inc("requests")
+	d.judging.Add(1)
+	defer d.judging.Add(-1)
 	s := handlers.ViewSubmission{
 		CallbackID: cb.View.CallbackID, ViewID: cb.View.ID, Hash: cb.View.Hash,
 		Metadata: cb.View.PrivateMetadata, User: cb.User.ID, Values: flattenState(cb.View.State),
@@ -269,7 +273,17 @@ func (d *Dispatcher) viewSubmission(cb slack.InteractionCallback) (resp *slack.V
 		return errorsOnFirstBlock(cb.View, "죄송합니다. 접수 중 문제가 생겼습니다. 잠시 후 다시 눌러 주세요.")
 	}
 	if res.r.After != nil {
-		if err := d.goWith(d.lowSem, "after view "+s.CallbackID, res.r.After); err != nil {
+		after := res.r.After
+		follow := func(ctx context.Context) {
+			// The request is safe on disk; while other sellers wait for
+			// their modals to answer, its follow-up (more disk writes) waits,
+			// at most a few seconds.
+			for i := 0; i < 300 && d.judging.Load() > 0 && ctx.Err() == nil; i++ {
+				time.Sleep(10 * time.Millisecond)
+			}
+			after(ctx)
+		}
+		if err := d.goWith(d.lowSem, "after view "+s.CallbackID, follow); err != nil {
 			d.Log.Warn("follow-up dropped during shutdown; it will be retried", "callback_id", s.CallbackID)
 		}
 	}
