@@ -2,12 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // fakeModel is an OpenAI-compatible server: embeddings from character
@@ -148,5 +150,44 @@ func TestLLMConfigErrors(t *testing.T) {
 				t.Errorf("%v with %v: exit %d, stderr %q; want 2 naming %s", cmd, tt.env, r.code, r.stderr, tt.want)
 			}
 		}
+	}
+}
+
+// A model that hangs: the placeholder is replaced by the offline answer
+// within OPENAI_TIMEOUT, and the timeout is counted in /metrics.
+func TestServeModelTimeoutFallsBack(t *testing.T) {
+	hang := make(chan struct{})
+	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-hang:
+		}
+	}))
+	defer model.Close()
+	defer close(hang)
+	fake := newFakeSlack(t)
+	base, stop, _ := startServe(t, fake, map[string]string{
+		"OPENAI_BASE_URL": model.URL + "/v1", "OPENAI_CHAT_MODEL": "slow-chat", "OPENAI_API_KEY": "sk-x", "OPENAI_TIMEOUT": "300ms",
+	})
+	defer stop()
+	start := time.Now()
+	signedPost(t, base, "/slack/events", "application/json", testSecret, dmEvent("EvSlow1", "KYC 심사 기간이 얼마나 걸리나요?", "1355517523.000011"))
+	fake.waitFor(t, "the placeholder", func(c apiCall) bool {
+		return c.Method == "chat.postMessage" && strings.Contains(c.Form.Get("text"), "답변을 찾고 있어요")
+	})
+	fake.waitFor(t, "the offline answer in its place", func(c apiCall) bool {
+		return c.Method == "chat.update" && strings.Contains(c.Form.Get("blocks"), "2~3 영업일") && strings.Contains(c.Form.Get("blocks"), "출처")
+	})
+	if el := time.Since(start); el > 3*time.Second {
+		t.Errorf("replaced after %v; want about OPENAI_TIMEOUT (300ms)", el)
+	}
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `sellerbot_events_total{kind="llm_chat_timeout"} 1`) {
+		t.Errorf("/metrics lacks the timeout count")
 	}
 }
