@@ -50,7 +50,7 @@ func (c *Console) Run(ctx context.Context) error {
 		c.User = "UCONSOLE"
 	}
 	fmt.Fprintln(c.Out, "셀러봇 콘솔입니다. 질문을 입력해 주세요. 번호를 입력하면 그 버튼을 누릅니다.")
-	fmt.Fprintln(c.Out, "명령: /faq 질문, /cancel-request, /tax-status, /api-key, /requests, /home, /new (새 대화), /help, /quit")
+	fmt.Fprintln(c.Out, "명령: /faq 질문, /cancel-request, /tax-status, /api-key, /requests, /order-alerts, /home, /new (새 대화), /help, /quit")
 	r := bufio.NewReader(c.In)
 	c.reader = r
 	for {
