@@ -33,6 +33,12 @@ type Hit struct {
 	Similarity float64
 	// Vector is set when the embeddings alone vouch for the hit.
 	Vector bool
+	// Unexplained is set when a short question (one or two content words)
+	// has a word the base has never seen and the article does not have
+	// either: "주식 추천해줘" is about 주식, whatever 추천 matches.
+	Unexplained bool
+	// platformsMissing counts the named platforms the article is not about.
+	platformsMissing int
 }
 
 // Answer is the engine's verdict on one question.
@@ -52,6 +58,7 @@ type Answer struct {
 // unit is one content word of a question, used to check how much of the
 // question an article covers.
 type unit struct {
+	text    string  // the word's stem, for explaining decisions
 	unknown bool    // a noun the base has never seen: a new topic
 	words   []int32 // the word and its stem, where indexed
 	grams   []int32 // its bigrams that are indexed
@@ -90,7 +97,7 @@ func (b *Base) prepare(question, context string) query {
 	if len(qr.units) == 0 && ctx == "" {
 		return qr
 	}
-	qr.named = platformsIn(q)
+	qr.named = questionPlatforms(q)
 	qr.ranked = b.rank(qr.terms, qr.units, qr.named)
 	if ctx != "" && (len(qr.ranked) == 0 || !b.acceptable(qr.ranked[0], qr.terms)) && !hasUnknown(qr.units) {
 		// The question alone is not enough and brings nothing new ("팩스로
@@ -99,7 +106,7 @@ func (b *Base) prepare(question, context string) query {
 		both := ctx + " " + q
 		cTerms, cUnits := b.analyze(both)
 		if len(cUnits) > 0 {
-			qr.terms, qr.units, qr.named = cTerms, cUnits, platformsIn(both)
+			qr.terms, qr.units, qr.named = cTerms, cUnits, questionPlatforms(both)
 			qr.ranked = b.rank(qr.terms, qr.units, qr.named)
 		}
 	}
@@ -134,7 +141,7 @@ func (b *Base) decideOn(qr query) Answer {
 }
 
 func (b *Base) acceptable(h Hit, qTerms []int32) bool {
-	return !h.OffPlatform && h.Coverage >= b.decide.MinCoverage && b.confidence(h, qTerms) >= b.decide.MinConfidence
+	return !h.OffPlatform && !h.Unexplained && h.Coverage >= b.decide.MinCoverage && b.confidence(h, qTerms) >= b.decide.MinConfidence
 }
 
 // analyze turns a question into its distinct indexed terms and its content
@@ -154,7 +161,7 @@ func (b *Base) analyze(q string) ([]int32, []unit) {
 	}
 	var units []unit
 	seenStem := map[string]bool{}
-	words := splitWords(q)
+	words := b.decompound(b.resolveUnknown(splitWords(q)))
 	for _, w := range words {
 		if addressesBot[w.text] {
 			return qTerms, nil // "너 누구야", "넌 이름이 뭐야": small talk
@@ -165,7 +172,7 @@ func (b *Base) analyze(q string) ([]int32, []unit) {
 			continue // a repeated word counts once
 		}
 		seenStem[w.stem] = true
-		var u unit
+		u := unit{text: w.stem}
 		known, topical := false, false
 		var maxIDF float64
 		for _, t := range []string{w.stem} {
@@ -185,7 +192,7 @@ func (b *Base) analyze(q string) ([]int32, []unit) {
 				}
 			}
 		}
-		if stopwords[w.text] || stopwords[w.stem] {
+		if stopwords[w.text] || stopwords[w.stem] || jamoOnly(w.text) {
 			continue
 		}
 		runes := utf8.RuneCountInString(w.stem)
@@ -200,7 +207,7 @@ func (b *Base) analyze(q string) ([]int32, []unit) {
 			u.weight = 0.35 * maxIDF
 		case w.hangul && runes < 2:
 			continue // an unknown single syllable says nothing
-		case predicateTail(w.text):
+		case w.verb || predicateTail(w.text):
 			u.weight = 0.3 * float64(ix.maxIDF)
 		default:
 			// An unknown noun ("노래", "페이팔") is the strongest sign that
@@ -219,6 +226,141 @@ func (b *Base) analyze(q string) ([]int32, []unit) {
 		units = append(units, u)
 	}
 	return qTerms, units
+}
+
+// verbEnding is a verb or copula ending the stemmer leaves alone because
+// it would cut nouns too ("광고", "사진"); it is tried only on words the base
+// does not know.
+type verbEnding struct {
+	text string
+	// minRunes is how long the whole word must be before it is read as a
+	// verb form when what remains is unknown too.
+	minRunes int
+	// noun is set for copulas and noun suffixes ("퍼센트야", "석달째"): what
+	// remains is a noun.
+	noun bool
+}
+
+var verbEndings = func() []verbEnding {
+	var out []verbEnding
+	add := func(minRunes int, noun bool, list ...string) {
+		for _, e := range list {
+			out = append(out, verbEnding{e, minRunes, noun})
+		}
+	}
+	add(3, false, "하려고", "되려고", "으려고", "려고", "했다고", "됐다고", "다고", "냐고", "라고",
+		"하게", "되게", "게", "하기", "되기", "해서", "돼서", "되서", "워서", "쳐서", "아서", "어서", "여서",
+		"해놔야", "해둬야", "해줘야", "줘야", "아야", "어야", "여야", "할", "될", "한", "된",
+		"하고", "되고", "놓고", "두고", "받고", "고", "받아", "받을", "둘", "볼", "질",
+		"와서", "져서", "다가", "하다", "되다", "면서", "해", "해놔", "해둬", "온", "지", "린", "진")
+	add(4, false, "기")
+	add(2, false, "을", "은", "릴", "일")
+	add(2, true, "이야", "야", "이에요", "이냐", "이지", "쯤", "째", "이라", "라", "인", "날", "건", "용", "짜리")
+	sort.SliceStable(out, func(i, j int) bool {
+		return utf8.RuneCountInString(out[i].text) > utf8.RuneCountInString(out[j].text)
+	})
+	return out
+}()
+
+// resolveUnknown gives words the base does not know a second reading:
+// a particle after one syllable ("돈은" → "돈"), a verb ending after a known
+// word ("개발한" → "개발", "입점하려고" → "입점"), a copula after an unknown
+// noun ("퍼센트야" → "퍼센트"), or else a verb form ("잡아야", "기다리기"),
+// which says little about the topic.
+func (b *Base) resolveUnknown(words []word) []word {
+	known := func(s string) bool { _, ok := b.ix.lookup(s); return ok }
+	for i, w := range words {
+		if !w.hangul || known(w.stem) {
+			continue
+		}
+		if s, ok := stripShortParticle(w.text); ok && known(s) {
+			words[i].stem = s
+			continue
+		}
+		n := utf8.RuneCountInString(w.stem)
+		for _, e := range verbEndings {
+			rest, ok := strings.CutSuffix(w.stem, e.text)
+			if !ok {
+				continue
+			}
+			if rest == "" {
+				words[i].verb = !e.noun // "되다" of "되다가"
+				break
+			}
+			restRunes := utf8.RuneCountInString(rest)
+			if known(rest) {
+				words[i].stem = rest
+				break
+			}
+			if e.noun && restRunes >= 2 {
+				words[i].stem = rest
+				break
+			}
+			if !e.noun && n >= e.minRunes {
+				words[i].verb = true
+				break
+			}
+		}
+	}
+	return words
+}
+
+// stripShortParticle removes a particle even when one syllable remains.
+func stripShortParticle(w string) (string, bool) {
+	last, _ := utf8.DecodeLastRuneInString(w)
+	for _, suf := range particles[last] {
+		if rest, ok := strings.CutSuffix(w, suf); ok && rest != "" {
+			return rest, true
+		}
+	}
+	return w, false
+}
+
+// decompound splits a Hangul compound the base has never seen into two
+// topic words it knows ("승인기간" → "승인", "기간"), so the compound counts
+// as what it is made of rather than as a new topic.
+func (b *Base) decompound(words []word) []word {
+	out := words[:0:0]
+	for _, w := range words {
+		runes := []rune(w.stem)
+		if _, known := b.ix.lookup(w.stem); known || !w.hangul || len(runes) < 4 {
+			out = append(out, w)
+			continue
+		}
+		split := false
+		for k := 2; k <= len(runes)-2 && !split; k++ {
+			l, r := string(runes[:k]), string(runes[k:])
+			li, lok := b.ix.lookup(l)
+			ri, rok := b.ix.lookup(r)
+			if !rok {
+				if base, ok := cutNounSuffix(r); ok {
+					r = base
+					ri, rok = b.ix.lookup(r)
+				}
+			}
+			if lok && rok && b.ix.topical[li] && b.ix.topical[ri] {
+				out = append(out, word{text: l, stem: l, hangul: true}, word{text: r, stem: r, hangul: true})
+				split = true
+			}
+		}
+		if !split {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// nounSuffixes make nouns of nouns ("과세자", "카테고리별", "아임웹용").
+var nounSuffixes = []string{"자", "별", "용", "상", "비", "료", "율", "률", "증", "서", "건", "일"}
+
+// cutNounSuffix removes one noun suffix, keeping at least two syllables.
+func cutNounSuffix(w string) (string, bool) {
+	for _, suf := range nounSuffixes {
+		if rest, ok := strings.CutSuffix(w, suf); ok && utf8.RuneCountInString(rest) >= 2 {
+			return rest, true
+		}
+	}
+	return w, false
 }
 
 func hasUnknown(units []unit) bool {
@@ -248,23 +390,46 @@ func (b *Base) rank(qTerms []int32, units []unit, named map[string]bool) []Hit {
 	cands := b.ix.search(qTerms, max(b.decide.Candidates, 3))
 	hits := make([]Hit, len(cands))
 	for i, c := range cands {
-		hits[i] = Hit{Article: b.articles[c.doc], Score: float64(c.score), Coverage: b.coverage(c.doc, units)}
-		for p := range named {
-			if !b.platforms[c.doc][p] {
-				hits[i].OffPlatform = true
-			}
-		}
+		hits[i] = Hit{Article: b.articles[c.doc], Score: float64(c.score), Coverage: b.coverage(c.doc, units), Unexplained: b.unexplained(c.doc, units)}
+		hits[i].OffPlatform, hits[i].platformsMissing = b.offPlatform(c.doc, named)
 	}
 	key := func(h Hit) float64 {
 		w := b.decide.RerankWeight
 		k := h.Score * (1 - w + w*h.Coverage)
 		if h.OffPlatform {
 			k *= 0.5
+		} else if h.platformsMissing > 0 {
+			k *= 0.7 // an article about every platform named ranks first
 		}
 		return k
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return key(hits[i]) > key(hits[j]) })
 	return hits
+}
+
+// offPlatform reports whether an article is about other platforms than the
+// question names. A question naming several may mention one only as where
+// the seller comes from ("카페24에서 아임웹으로 옮겼는데 이니시스 계약은요?"),
+// so all but one must match.
+func (b *Base) offPlatform(doc int32, named map[string]bool) (off bool, missing int) {
+	for p := range named {
+		if !b.platforms[doc][p] {
+			missing++
+		}
+	}
+	return missing > 0 && (len(named) == 1 || missing > 1), missing
+}
+
+func (b *Base) unexplained(doc int32, units []unit) bool {
+	if len(units) > 2 {
+		return false
+	}
+	for _, u := range units {
+		if u.unknown && !b.matches(doc, u) {
+			return true
+		}
+	}
+	return false
 }
 
 func (b *Base) coverage(doc int32, units []unit) float64 {

@@ -50,12 +50,8 @@ func (b *Base) AskHybrid(question, context string, vec []VectorHit, f Fusion) An
 			if !known {
 				continue
 			}
-			h := Hit{Article: b.articles[doc], Coverage: b.coverage(doc, qr.units)}
-			for p := range qr.named {
-				if !b.platforms[doc][p] {
-					h.OffPlatform = true
-				}
-			}
+			h := Hit{Article: b.articles[doc], Coverage: b.coverage(doc, qr.units), Unexplained: b.unexplained(doc, qr.units)}
+			h.OffPlatform, h.platformsMissing = b.offPlatform(doc, qr.named)
 			fz = &fused{hit: h}
 			byID[v.ID] = fz
 			order = append(order, fz)
@@ -66,6 +62,8 @@ func (b *Base) AskHybrid(question, context string, vec []VectorHit, f Fusion) An
 	for _, fz := range order {
 		if fz.hit.OffPlatform {
 			fz.score *= 0.5
+		} else if fz.hit.platformsMissing > 0 {
+			fz.score *= 0.7
 		}
 	}
 	sort.SliceStable(order, func(i, j int) bool { return order[i].score > order[j].score })

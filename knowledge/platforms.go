@@ -105,16 +105,56 @@ func platformsIn(s string) map[string]bool {
 var passingMarkets = toSet("11번가", "g마켓", "옥션", "esm", "쿠팡", "스마트스토어", "티몬", "롯데", "현대몰", "cj", "gs샵", "공영홈쇼핑")
 
 // articlePlatforms are the platforms an article is about: those named in
-// its title, source, questions and keywords (except passingMarkets named
-// only in keywords). The body is left out: it may list platforms in passing.
+// its title, source, questions and keywords. The passingMarkets are the
+// exception: the sources name them mostly in lists of the markets 아임셀러
+// connects to, so an article is about one of them only when its title names
+// it or a line of its body says something about it alone (a line naming at
+// most three platforms: "**스토어팜**은 조회기간 24시간", not the list of 14).
 func articlePlatforms(a *Article) map[string]bool {
-	strong := platformsIn(a.Title + " " + a.Source + " " + strings.Join(a.Questions, " "))
-	for p := range platformsIn(strings.Join(a.Keywords, " ")) {
-		if !passingMarkets[p] {
-			strong[p] = true
+	strong := platformsIn(a.Title + " " + a.Source + " " + strings.Join(a.Questions, " ") + " " + strings.Join(a.Keywords, " "))
+	for p := range strong {
+		if passingMarkets[p] {
+			delete(strong, p)
+		}
+	}
+	for p := range platformsIn(a.Title) {
+		strong[p] = true
+	}
+	for _, line := range strings.Split(a.Body, "\n") {
+		named := platformsIn(line)
+		if len(named) > 3 {
+			continue
+		}
+		for p := range named {
+			if passingMarkets[p] {
+				strong[p] = true
+			}
 		}
 	}
 	return strong
+}
+
+// integrationWords mark a question about connecting a market to 아임셀러
+// ("쿠팡도 연동돼요?"): there a passing market is the object of the
+// integration, not the platform whose policy is asked about.
+var integrationWords = []string{"연동", "연결", "연계", "제휴몰", "아임셀러", "imseller"}
+
+// questionPlatforms lists the platforms a question asks about. A passing
+// market named in an integration question does not count.
+func questionPlatforms(q string) map[string]bool {
+	named := platformsIn(q)
+	c := compact(q)
+	for _, w := range integrationWords {
+		if strings.Contains(c, w) {
+			for p := range named {
+				if passingMarkets[p] {
+					delete(named, p)
+				}
+			}
+			break
+		}
+	}
+	return named
 }
 
 // platformSpellingsIn lists the spellings of platform names found in s.

@@ -32,6 +32,7 @@ type word struct {
 	text   string // the word as written, lower-cased
 	stem   string // the word with particles and endings stripped
 	hangul bool
+	verb   bool // an unknown word read as a verb form (see resolveUnknown)
 }
 
 func isHangul(r rune) bool {
@@ -121,9 +122,9 @@ var endings = sortByLen([]string{
 // particles are postpositions that follow nouns ("반품을", "정산은요").
 var particles = sortByLen([]string{
 	"에서는", "으로는", "에게서", "한테서", "까지는", "부터는", "이라도", "이라고", "에서도", "에게는",
-	"께서", "에서", "에게", "한테", "으로", "부터", "까지", "처럼", "보다", "이랑", "마다", "밖에",
+	"에선", "한텐", "께서", "에서", "에게", "한테", "으로", "부터", "까지", "처럼", "보다", "이랑", "마다", "밖에",
 	"이나", "이란", "라도", "조차", "은요", "는요", "도요", "로요",
-	"은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만", "랑", "요",
+	"은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만", "랑", "요", "엔", "들",
 })
 
 // suffixTable groups suffixes by their last rune, longest first, so a word
@@ -157,11 +158,14 @@ func stripOne(w string, t suffixTable) (string, bool) {
 	return w, false
 }
 
-// stripSuffixes removes at most one predicate ending and then at most one
-// particle, keeping at least two syllables.
+// stripSuffixes removes at most one predicate ending and then up to two
+// particles ("직원한테도", "구독자들은"), keeping at least two syllables.
 func stripSuffixes(w string) string {
 	w, _ = stripOne(w, endings)
-	w, _ = stripOne(w, particles)
+	w, ok := stripOne(w, particles)
+	if ok {
+		w, _ = stripOne(w, particles)
+	}
 	return w
 }
 
@@ -215,7 +219,7 @@ func terms(s string, emit func(string)) {
 // stopwords are the question words and fillers that say nothing about the
 // topic; they do not count when the engine checks how much of a question an
 // article covers.
-var stopwords = toSet(
+var stopwords = normalizedSet(
 	"어떻게", "어떡해", "어떻해", "어떡하죠", "어떻게요", "어디", "어디서", "어디에", "어디에서", "언제", "얼마", "얼마나",
 	"몇", "몇개", "며칠", "뭐", "뭔가요", "뭐예요", "뭐에요", "뭐야", "뭔지", "무엇", "무엇인가요", "무슨", "어떤", "어느", "왜",
 	"누구", "누가", "방법", "알려", "알려줘", "알려주세요", "알려주실", "알고", "알고싶어요", "싶어요", "싶습니다", "싶은데",
@@ -230,8 +234,32 @@ var stopwords = toSet(
 	"일단", "보통", "대충", "자꾸", "계속", "이번에", "이번", "요즘", "오늘", "내일", "어제", "지금은", "아직", "벌써", "먼저",
 	"너", "넌", "니", "누구야", "누구세요", "누구니", "뭐하니", "뭐해", "안녕", "안녕하세요", "하이", "헬로", "ㅎㅇ", "ㅋㅋ", "ㅋㅋㅋ", "ㅎㅎ",
 	"고마워", "고마워요", "감사", "감사해요", "수고", "수고하세요", "좋아", "좋아요", "네", "넵", "응", "아니", "아니요", "ok", "hi", "hello", "thanks",
+	"갑자기", "한참", "이런", "그런", "저런", "이것", "그것", "저것", "이걸", "그걸", "저걸", "절대", "정확히", "당장",
+	"매번", "영영", "제일", "가장", "미리", "잘", "따로", "다", "그대로", "괜찮아", "괜찮나요", "맞지", "맞나요", "맞아요",
+	"ㅠㅠ", "ㅜㅜ", "ㅠ", "몇시", "몇일", "몇부", "몇번", "몇개월", "몇년", "몇분", "몇프로",
 	"the", "a", "an", "is", "how", "what", "do", "i", "to", "of", "for", "in",
 )
+
+// normalizedSet is toSet for words compared with normalized text: NFKC
+// turns the compatibility jamo of "ㅋㅋ" into conjoining ones.
+func normalizedSet(list ...string) map[string]bool {
+	m := make(map[string]bool, len(list))
+	for _, s := range list {
+		m[normalize(s)] = true
+	}
+	return m
+}
+
+// jamoOnly reports whether w is made of bare jamo ("ㅋㅋㅋ", "ㅠㅠ"):
+// laughter and sighs, not words.
+func jamoOnly(w string) bool {
+	for _, r := range w {
+		if !(r >= 0x1100 && r <= 0x11FF) && !(r >= 0x3131 && r <= 0x318E) {
+			return false
+		}
+	}
+	return w != ""
+}
 
 func toSet(list ...string) map[string]bool {
 	m := make(map[string]bool, len(list))
