@@ -234,7 +234,7 @@ var stopwords = normalizedSet(
 	"일단", "보통", "대충", "자꾸", "계속", "이번에", "이번", "요즘", "오늘", "내일", "어제", "지금은", "아직", "벌써", "먼저",
 	"너", "넌", "니", "누구야", "누구세요", "누구니", "뭐하니", "뭐해", "안녕", "안녕하세요", "하이", "헬로", "ㅎㅇ", "ㅋㅋ", "ㅋㅋㅋ", "ㅎㅎ",
 	"고마워", "고마워요", "감사", "감사해요", "수고", "수고하세요", "좋아", "좋아요", "네", "넵", "응", "아니", "아니요", "ok", "hi", "hello", "thanks",
-	"갑자기", "한참", "이런", "그런", "저런", "이것", "그것", "저것", "이걸", "그걸", "저걸", "절대", "정확히", "당장",
+	"이유", "갑자기", "한참", "이런", "그런", "저런", "이것", "그것", "저것", "이걸", "그걸", "저걸", "절대", "정확히", "당장",
 	"매번", "영영", "제일", "가장", "미리", "잘", "따로", "다", "그대로", "괜찮아", "괜찮나요", "맞지", "맞나요", "맞아요",
 	"ㅠㅠ", "ㅜㅜ", "ㅠ", "몇시", "몇일", "몇부", "몇번", "몇개월", "몇년", "몇분", "몇프로",
 	"the", "a", "an", "is", "how", "what", "do", "i", "to", "of", "for", "in",
@@ -280,6 +280,13 @@ func predicateTail(w string) bool {
 	}
 	return false
 }
+
+// aliveChecks are the words people send to see whether the bot is alive; a
+// message of nothing else is not a question ("테스트 키" still is).
+var aliveChecks = normalizedSet("테스트", "테스트중", "테스트입니다", "테스트요", "테스팅", "test", "testing", "시험", "핑", "ping")
+
+// offTopic are words no seller-policy question uses: arithmetic and games.
+var offTopic = normalizedSet("더하기", "빼기", "곱하기", "나누기", "끝말잇기", "로또", "운세", "타로", "별자리")
 
 // addressesBot are the second-person words of small talk with the bot
 // ("너 사람이야?"); sellers do not ask policy questions that way.
