@@ -39,9 +39,10 @@ type Hit struct {
 	Similarity float64
 	// Vector is set when the embeddings alone vouch for the hit.
 	Vector bool
-	// Unexplained is set when a short question (one or two content words)
-	// has a word the base has never seen and the article does not have
-	// either: "주식 추천해줘" is about 주식, whatever 추천 matches.
+	// Unexplained is set when a short question (three content words or
+	// fewer) has a topic word or a word the base has never seen that the
+	// article does not have: "주식 추천해줘" is about 주식, whatever 추천
+	// matches.
 	Unexplained bool
 	// platformsMissing counts the named platforms the article is not about.
 	platformsMissing int
@@ -220,7 +221,7 @@ func (b *Base) analyze(q string) ([]int32, []unit) {
 		switch {
 		case !w.hangul && runes < 2 && !isDigits(w.text):
 			continue // a stray Latin letter
-		case topical:
+		case topical && !shortVerb(w.stem):
 			u.weight = maxIDF
 			u.topical = true
 		case known:
@@ -274,7 +275,7 @@ var verbEndings = func() []verbEnding {
 		"하게", "되게", "게", "하기", "되기", "해서", "돼서", "되서", "워서", "쳐서", "아서", "어서", "여서",
 		"해놔야", "해둬야", "해줘야", "줘야", "아야", "어야", "여야", "할", "될", "한", "된",
 		"하고", "되고", "놓고", "두고", "받고", "고", "받아", "받을", "둘", "볼", "질",
-		"와서", "져서", "다가", "하다", "되다", "면서", "해", "해놔", "해둬", "온", "지", "린", "진")
+		"와서", "와야", "져서", "다가", "하다", "되다", "면서", "해", "해놔", "해둬", "온", "지", "린", "진")
 	add(2, false, "을", "은", "릴", "일")
 	add(2, true, "이야", "야", "이에요", "이냐", "이지", "쯤", "째", "이라", "라", "인", "날", "건", "용", "짜리")
 	sort.SliceStable(out, func(i, j int) bool {
@@ -360,7 +361,7 @@ var colloquial = map[string]string{
 // the two-syllable verb forms of everyday questions ("같고", "붙게", "막고").
 var verbStems = toSet("같", "쓰", "붙", "막", "받", "보", "넣", "찾", "팔", "내", "걸", "놓", "두", "빼", "넘",
 	"묻", "잡", "늦", "들", "살", "주", "오", "가", "하", "되", "알", "열", "끄", "켜", "뜨", "나", "읽", "적",
-	"풀", "빠", "얻", "없", "있", "많", "작", "크", "좋", "싫", "맞", "틀", "끝", "바", "고", "만", "믿", "섞", "남")
+	"풀", "빠", "얻", "없", "있", "많", "작", "크", "좋", "싫", "맞", "틀", "끝", "바", "만", "믿", "섞", "남")
 
 var verbTails = toSet("고", "게", "면", "서", "지", "도", "는", "은", "을", "던", "다", "어", "아", "여", "니", "나", "자", "려", "진", "린", "친", "긴")
 
@@ -485,17 +486,20 @@ func (b *Base) offPlatform(doc int32, named map[string]bool) (off bool, missing 
 	return missing > 0 && (len(named) == 1 || missing > 1), missing
 }
 
-var maxUnexplainedUnits = 3
+// shortQuestion is the most content words a question may have and still
+// need all of its topic words found in the answer (see unexplained).
+const shortQuestion = 3
 
+// unexplained reports whether a short question has a topic word, or a word
+// the base has never seen, that the article does not have. A short
+// question is mostly its topic: "위메프 정산 주기" is not answered by the
+// article on 위메프's order collection cycle, however well "주기" matches.
 func (b *Base) unexplained(doc int32, units []unit) bool {
-	if len(units) > maxUnexplainedUnits {
+	if len(units) > shortQuestion {
 		return false
 	}
 	for _, u := range units {
-		if u.unknown && !b.matches(doc, u) {
-			return true
-		}
-		if len(units) <= 2 && u.topical && !b.matches(doc, u) {
+		if (u.unknown || u.topical) && !b.matches(doc, u) {
 			return true
 		}
 	}
