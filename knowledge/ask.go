@@ -295,11 +295,16 @@ func (b *Base) resolveUnknown(words []word) []word {
 		if !w.hangul || known(w.stem) {
 			continue
 		}
-		if s, ok := stripShortParticle(w.text); ok && known(s) {
-			words[i].stem = s
+		short, _ := stripShortParticle(w.text)
+		if short != w.text && known(short) {
+			words[i].stem = short
 			continue
 		}
 		if s, ok := colloquial[w.stem]; ok && known(s) {
+			words[i].stem = s
+			continue
+		}
+		if s, ok := colloquial[short]; ok && known(s) {
 			words[i].stem = s
 			continue
 		}

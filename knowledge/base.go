@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 )
 
 //go:embed articles/*.md
@@ -134,7 +136,6 @@ func newBase(arts []*Article, label string, tu Tuning, dc Decision) *Base {
 	for i, a := range arts {
 		b.byID[a.ID] = a
 		b.docByID[a.ID] = int32(i)
-		b.platforms = append(b.platforms, articlePlatforms(a))
 		docs[i] = docFields{
 			fieldTitle:     a.Title,
 			fieldQuestions: strings.Join(a.Questions, "\n"),
@@ -142,8 +143,26 @@ func newBase(arts []*Article, label string, tu Tuning, dc Decision) *Base {
 			fieldBody:      a.Body,
 		}
 	}
+	b.platforms = make([]map[string]bool, len(arts))
+	parallel(len(arts), func(i int) { b.platforms[i] = articlePlatforms(arts[i]) })
 	b.ix = buildIndex(docs, tu)
 	return b
+}
+
+// parallel calls fn(0..n-1) spread over the available cores.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), max(n/256, 1))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // Articles returns the articles in file order.

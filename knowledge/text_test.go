@@ -44,6 +44,10 @@ func TestStripSuffixes(t *testing.T) {
 		{"필요", "필요"}, // must keep two syllables
 		{"배송비는", "배송비"},
 		{"토스페이먼츠에서는", "토스페이먼츠"},
+		{"직원한테도", "직원"},  // two particles
+		{"구독자들은", "구독자"}, // plural and particle
+		{"위메프에선", "위메프"}, // 에서 + 는, contracted
+		{"정도로", "정도"},    // the second cut would leave one syllable
 	}
 	for _, tt := range tests {
 		if got := stripSuffixes(tt.in); got != tt.want {
