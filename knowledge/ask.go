@@ -197,7 +197,15 @@ func (b *Base) analyze(q string) ([]int32, []unit) {
 		u := unit{text: w.stem}
 		known, topical := false, false
 		var maxIDF float64
-		for _, t := range []string{w.stem} {
+		forms := []string{w.stem}
+		if short, ok := stripShortParticle(w.stem); ok && w.hangul && utf8.RuneCountInString(short) == 1 &&
+			utf8.RuneCountInString(w.stem) >= 3 {
+			// "자까지" keeps its particle in the index (one syllable would
+			// be left), but "20자" of the article is the same word. A
+			// one-syllable particle is left alone: "한도" is not "한".
+			forms = append(forms, short)
+		}
+		for _, t := range forms {
 			if id, ok := add(t); ok {
 				u.words = append(u.words, id)
 				known = true

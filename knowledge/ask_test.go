@@ -41,6 +41,7 @@ func TestAskBehaviour(t *testing.T) {
 		{"arithmetic", "2 더하기 3은?", "", false, ""},
 		{"laughter is not content", "ㅋㅋㅋ 반품 가능 기간", "", true, "7일"},
 		{"the origin platform may be missing", "카페24에서 아임웹으로 이사왔는데 쓰던 이니시스 계약 그대로 쓸 수 있어요?", "", true, "MID"},
+		{"a one-syllable word before a particle", "상품명 최대 몇 자까지 돼요? 아임셀러 상품등록", "", true, "한글 20자"},
 		{"a colloquial word", "손님이 상품 여러 개 같이 사면 배송비 한 번만 받게 하고 싶은데요", "", true, "묶음배송비"},
 	}
 	for _, tt := range tests {
