@@ -2,10 +2,8 @@ package knowledge
 
 import (
 	"fmt"
-	"math"
-	"sort"
+	"slices"
 	"strings"
-	"unicode/utf8"
 )
 
 // Decision holds the thresholds that decide between answering and declining.
@@ -44,6 +42,7 @@ type Hit struct {
 	// article does not have: "주식 추천해줘" is about 주식, whatever 추천
 	// matches.
 	Unexplained bool
+	doc         int32 // the article's place in the index
 	// platformsMissing counts the named platforms the article is not about.
 	platformsMissing int
 	// namesMarket is set when the question asks about a market 아임셀러
@@ -65,19 +64,41 @@ type Answer struct {
 	// know, or names a platform its best match is not about: nothing here
 	// should be used to answer it, by rule or by a language model.
 	OutOfScope bool
+	Outcome    Outcome // answered, suggested or declined
+	Asked      Kind    // the kinds of fact read from the question
+	// Lead is the line of the article that states the fact asked, shown
+	// first ("영업일 기준 2~3일 이내에 승인 여부가 결정됩니다."); empty when
+	// the article's first line already does, or one fact is not asked.
+	Lead string
+	// Missing says, when declining, that the base covers the topic but not
+	// the detail asked ("안내 자료에는 ‘S머니 충전 한도’에 대한 내용이 나와
+	// 있지 않습니다.").
+	Missing string
+	// Refusal is the reason a request is refused (other people's data,
+	// manipulation, forgery); such a question gets no article.
+	Refusal string
 }
 
-// unit is one content word of a question, used to check how much of the
-// question an article covers.
-type unit struct {
-	text    string  // the word's stem, for explaining decisions
-	unknown bool    // a noun the base has never seen: a new topic
-	topical bool    // a word of some title or keyword list
-	words   []int32 // the word and its stem, where indexed
-	grams   []int32 // its bigrams that are indexed
-	nGrams  int
-	weight  float64
+// Body is the answer as shown: the lead line, when there is one, then the
+// article's body.
+func (a Answer) Body() string {
+	if a.Article == nil {
+		return ""
+	}
+	if a.Lead == "" {
+		return a.Article.Body
+	}
+	return "**" + a.Lead + "**\n\n" + a.Article.Body
 }
+
+// Outcome is what the bot does with a question.
+type Outcome string
+
+const (
+	OutcomeAnswered  Outcome = "answered"  // a confident answer
+	OutcomeSuggested Outcome = "suggested" // "혹시 이 내용을 찾으셨나요?": plausible, not sure
+	OutcomeDeclined  Outcome = "declined"  // no answer: related articles and a person
+)
 
 // Ask answers one question from the knowledge base.
 func (b *Base) Ask(question string) Answer {
@@ -93,20 +114,41 @@ func (b *Base) AskInContext(question, context string) Answer {
 
 // query is a question analyzed and ranked lexically.
 type query struct {
-	ans    Answer
-	terms  []int32
-	units  []unit
-	named  map[string]bool
-	ranked []Hit
+	ans        Answer
+	terms      []int32
+	units      []unit
+	named      map[string]bool
+	ranked     []Hit
+	asked      Kind     // the kinds of fact asked
+	cues       []cueAt  // where each kind is asked, in compact
+	compact    string   // the question normalized without spaces
+	pairs      []uint64 // its character pairs, for phrasingJaccard
+	pairFilter pairFilter
+	// sortedTerms are terms sorted, for intersecting with phrasings.
+	sortedTerms []int32
+	act         string   // the act asked about ("삭제"), or ""
+	channels    []string // the means named ("문자"), for KindChannel
 }
 
 // prepare cleans and analyzes the question (with the thread's earlier
 // question when it alone is not enough) and ranks candidates lexically.
 func (b *Base) prepare(question, context string) query {
 	q := CleanQuestion(question)
-	qr := query{ans: Answer{Question: q}}
+	cq := compact(q)
+	qr := query{ans: Answer{Question: q}, act: questionAct(cq), channels: askedChannels(cq)}
+	words := splitSentenceWords(q)
+	qr.asked, qr.cues = b.readAsked(q, words)
+	qr.compact = strings.ReplaceAll(normalize(q), " ", "")
+	qr.pairs = charPairs(q)
+	for _, p := range qr.pairs {
+		qr.pairFilter.add(p)
+	}
+	if qr.ans.Refusal = refusalOf(cq); qr.ans.Refusal != "" {
+		qr.ans.OutOfScope = true
+		return qr
+	}
 	ctx := CleanQuestion(context)
-	qr.terms, qr.units = b.analyze(q)
+	qr.terms, qr.units = b.analyzeWords(q, words)
 	if len(qr.units) == 0 && ctx == "" {
 		return qr
 	}
@@ -123,34 +165,8 @@ func (b *Base) prepare(question, context string) query {
 			qr.ranked = b.rank(qr.terms, qr.units, qr.named)
 		}
 	}
+	qr.sortedTerms = slices.Sorted(slices.Values(qr.terms))
 	return qr
-}
-
-// decideOn answers with the top hit if it is acceptable, or declines with
-// suggestions.
-func (b *Base) decideOn(qr query) Answer {
-	ans, ranked := qr.ans, qr.ranked
-	for i := 0; i < len(ranked) && i < 3; i++ {
-		ans.Hits = append(ans.Hits, ranked[i])
-	}
-	if len(ranked) == 0 {
-		return ans
-	}
-	top := ranked[0]
-	ans.OutOfScope = hasUnknown(qr.units) || top.OffPlatform
-	ans.Confidence = b.confidence(top, qr.terms)
-	if b.acceptable(top, qr.terms) || top.Vector {
-		ans.Answered = true
-		ans.Article = top.Article
-		ans.Confidence = max(ans.Confidence, top.Similarity)
-		return ans
-	}
-	for i := 0; i < len(ranked) && len(ans.Suggestions) < 3; i++ {
-		if (ranked[i].Coverage > 0 || ranked[i].Similarity > 0) && !ranked[i].OffPlatform {
-			ans.Suggestions = append(ans.Suggestions, ranked[i].Article)
-		}
-	}
-	return ans
 }
 
 func (b *Base) acceptable(h Hit, qTerms []int32) bool {
@@ -161,243 +177,38 @@ func (b *Base) acceptable(h Hit, qTerms []int32) bool {
 	return !h.OffPlatform && !h.Unexplained && h.Coverage >= minCov && b.confidence(h, qTerms) >= b.decide.MinConfidence
 }
 
-// analyze turns a question into its distinct indexed terms and its content
-// units.
-func (b *Base) analyze(q string) ([]int32, []unit) {
-	ix := b.ix
-	named := platformSpellingsIn(q)
-	seen := map[int32]bool{}
-	var qTerms []int32
-	add := func(t string) (int32, bool) {
-		id, ok := ix.lookup(t)
-		if ok && !seen[id] {
-			seen[id] = true
-			qTerms = append(qTerms, id)
-		}
-		return id, ok
-	}
-	var units []unit
-	seenStem := map[string]bool{}
-	words := b.decompound(b.resolveUnknown(splitWords(q)))
-	chatter := true
-	for _, w := range words {
-		if addressesBot[w.text] || offTopic[w.text] || offTopic[stripSuffixes(w.text)] {
-			return qTerms, nil // "너 누구야", "2 더하기 3은?": small talk
-		}
-		chatter = chatter && (aliveChecks[w.text] || stopwords[w.text] || jamoOnly(w.text))
-	}
-	if chatter {
-		return qTerms, nil // "테스트", "test ㅎㅎ": checking that the bot answers
-	}
-	for _, w := range words {
-		if seenStem[w.stem] {
-			continue // a repeated word counts once
-		}
-		seenStem[w.stem] = true
-		u := unit{text: w.stem}
-		known, topical := false, false
-		var maxIDF float64
-		forms := []string{w.stem}
-		if short, ok := stripShortParticle(w.stem); ok && w.hangul && utf8.RuneCountInString(short) == 1 &&
-			utf8.RuneCountInString(w.stem) >= 3 {
-			// "자까지" keeps its particle in the index (one syllable would
-			// be left), but "20자" of the article is the same word. A
-			// one-syllable particle is left alone: "한도" is not "한".
-			forms = append(forms, short)
-		}
-		for _, t := range forms {
-			if id, ok := add(t); ok {
-				u.words = append(u.words, id)
-				known = true
-				topical = topical || ix.topical[id]
-				maxIDF = math.Max(maxIDF, float64(ix.idf[id]))
-			}
-		}
-		if w.hangul && utf8.RuneCountInString(w.stem) > 2 {
-			gs := bigrams(w.stem)
-			u.nGrams = len(gs)
-			for _, g := range gs {
-				if id, ok := add(g); ok {
-					u.grams = append(u.grams, id)
-				}
-			}
-		}
-		if stopwords[w.text] || stopwords[w.stem] || jamoOnly(w.text) {
-			continue
-		}
-		runes := utf8.RuneCountInString(w.stem)
-		switch {
-		case !w.hangul && runes < 2 && !isDigits(w.text):
-			continue // a stray Latin letter
-		case topical && !shortVerb(w.stem):
-			u.weight = maxIDF
-			u.topical = true
-		case known:
-			// Seen only in questions or bodies: mostly verbs and fillers
-			// ("와요", "눌러야"), which say little about the topic.
-			u.weight = 0.35 * maxIDF
-		case w.hangul && runes < 2:
-			continue // an unknown single syllable says nothing
-		case w.verb || predicateTail(w.text):
-			u.weight = 0.3 * float64(ix.maxIDF)
-		default:
-			// An unknown noun ("노래", "페이팔") is the strongest sign that
-			// the question is about something the base does not cover.
-			u.weight = b.decide.UnknownWeight * float64(ix.maxIDF)
-			u.unknown = true
-		}
-		if w.hangul && runes < 2 {
-			u.weight *= 0.5
-		}
-		if partOfPlatform(w, named) {
-			// The platform check judges names; counting "11" and "번가"
-			// as content would let any article that lists 11번가 look relevant.
-			continue
-		}
-		units = append(units, u)
-	}
-	return qTerms, units
-}
-
-func hasUnknown(units []unit) bool {
-	for _, u := range units {
-		if u.unknown {
-			return true
-		}
-	}
-	return false
-}
-
-func isDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// rank scores candidates lexically, measures how much of the question each
-// covers and orders them by both.
-func (b *Base) rank(qTerms []int32, units []unit, named map[string]bool) []Hit {
-	if len(qTerms) == 0 {
-		return nil
-	}
-	cands := b.ix.search(qTerms, max(b.decide.Candidates, 3))
-	hits := make([]Hit, len(cands))
-	for i, c := range cands {
-		hits[i] = Hit{Article: b.articles[c.doc], Score: float64(c.score), Coverage: b.coverage(c.doc, units), Unexplained: b.unexplained(c.doc, units)}
-		hits[i].OffPlatform, hits[i].platformsMissing = b.offPlatform(c.doc, named)
-		hits[i].namesMarket = namesPassingMarket(named)
-	}
-	key := func(h Hit) float64 {
-		w := b.decide.RerankWeight
-		k := h.Score * (1 - w + w*h.Coverage)
-		if h.OffPlatform {
-			k *= 0.5
-		} else if h.platformsMissing > 0 {
-			k *= 0.7 // an article about every platform named ranks first
-		}
-		return k
-	}
-	sort.SliceStable(hits, func(i, j int) bool { return key(hits[i]) > key(hits[j]) })
-	return hits
-}
-
-// offPlatform reports whether an article is about other platforms than the
-// question names. A question naming several may mention one only as where
-// the seller comes from ("카페24에서 아임웹으로 옮겼는데 이니시스 계약은요?"),
-// so all but one must match.
-func (b *Base) offPlatform(doc int32, named map[string]bool) (off bool, missing int) {
-	for p := range named {
-		if !b.platforms[doc][p] {
-			missing++
-		}
-	}
-	return missing > 0 && (len(named) == 1 || missing > 1), missing
-}
-
-// shortQuestion is the most content words a question may have and still
-// need all of its topic words found in the answer (see unexplained).
-const shortQuestion = 3
-
-// unexplained reports whether a short question has a topic word, or a word
-// the base has never seen, that the article does not have. A short
-// question is mostly its topic: "위메프 정산 주기" is not answered by the
-// article on 위메프's order collection cycle, however well "주기" matches.
-func (b *Base) unexplained(doc int32, units []unit) bool {
-	if len(units) > shortQuestion {
-		return false
-	}
-	for _, u := range units {
-		if (u.unknown || u.topical) && !b.matches(doc, u) {
-			return true
-		}
-	}
-	return false
-}
-
-func (b *Base) coverage(doc int32, units []unit) float64 {
-	var total, got float64
-	for _, u := range units {
-		total += u.weight
-		if b.matches(doc, u) {
-			got += u.weight
-		}
-	}
-	if total == 0 {
-		return 0
-	}
-	return got / total
-}
-
-func (b *Base) matches(doc int32, u unit) bool {
-	for _, id := range u.words {
-		if b.ix.has(doc, id) {
-			return true
-		}
-	}
-	if u.nGrams < 2 {
-		return false
-	}
-	n := 0
-	for _, id := range u.grams {
-		if b.ix.has(doc, id) {
-			n++
-		}
-	}
-	// Half the pieces of a long compound, but at least two: one shared
-	// piece ("이야" of "봇이야") is chance.
-	return n >= 1 && float64(n)/float64(u.nGrams) >= 0.5
-}
-
-// confidence combines coverage with how strongly the article matches
-// compared with the best match the question's terms could have.
-func (b *Base) confidence(h Hit, qTerms []int32) float64 {
-	var ideal float64
-	for _, t := range qTerms {
-		ideal += float64(b.ix.idf[t]) * float64(b.ix.k1+1)
-	}
-	if ideal == 0 {
-		return 0
-	}
-	strength := math.Min(1, h.Score/ideal*2)
-	return math.Round(h.Coverage*math.Sqrt(strength)*1000) / 1000
-}
-
-// Text is what the user reads: the article's body, or a polite decline that
-// lists the suggestions. Markdown markers are left for the caller to render.
+// Text is what the user reads: the answer (its lead line, then the
+// article's body), or a polite decline that says why and lists the
+// suggestions. Markdown markers are left for the caller to render.
 func (a Answer) Text() string {
 	if a.Answered {
-		return a.Article.Body
+		return a.Body()
 	}
 	if a.Question == "" {
 		return "질문을 입력해 주세요. 예: \"KYC 심사 기간이 얼마나 걸리나요?\""
 	}
 	var sb strings.Builder
-	sb.WriteString("죄송합니다. 이 질문에는 확실한 답변을 드리기 어렵습니다. 제가 안내해 드릴 수 있는 것은 인터파크·위메프(아임셀러)·아임웹·카페24 판매자 정책입니다.")
-	if len(a.Suggestions) > 0 {
-		sb.WriteString("\n\n혹시 아래 내용을 찾으셨나요?")
+	switch {
+	case a.Refusal != "":
+		sb.WriteString("죄송합니다. " + a.Refusal)
+	case a.Outcome == OutcomeSuggested && len(a.Suggestions) > 0:
+		sb.WriteString("확실한 답변인지 확인이 필요합니다. 혹시 이 내용을 찾으셨나요?")
+		fmt.Fprintf(&sb, "\n\n%s", a.Suggestions[0].Title)
+		if len(a.Suggestions) > 1 {
+			sb.WriteString("\n\n다른 관련 내용:")
+			for i, s := range a.Suggestions[1:] {
+				fmt.Fprintf(&sb, "\n%d. %s", i+1, s.Title)
+			}
+		}
+		sb.WriteString("\n\n정확한 안내가 필요하시면 담당자에게 연결해 드리겠습니다.")
+		return sb.String()
+	case a.Missing != "":
+		sb.WriteString(a.Missing)
+	default:
+		sb.WriteString("죄송합니다. 이 질문에는 확실한 답변을 드리기 어렵습니다. 제가 안내해 드릴 수 있는 것은 인터파크·위메프(아임셀러)·아임웹·카페24 판매자 정책입니다.")
+	}
+	if len(a.Suggestions) > 0 && a.Refusal == "" {
+		sb.WriteString("\n\n관련 내용은 아래와 같습니다. 혹시 찾으시는 내용이 있나요?")
 		for i, s := range a.Suggestions {
 			fmt.Fprintf(&sb, "\n%d. %s", i+1, s.Title)
 		}

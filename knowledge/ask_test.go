@@ -108,7 +108,7 @@ func TestAskConcurrent(t *testing.T) {
 func TestParaphraseSetCoversTopics(t *testing.T) {
 	count := map[string]int{}
 	for _, r := range readSet(t, "testdata/paraphrases.tsv") {
-		count[r.topic]++
+		count[r.Topic]++
 	}
 	for topic := range Topics {
 		if count[topic] < 3 {

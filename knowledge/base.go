@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -19,14 +20,20 @@ var embedded embed.FS
 // Base is a loaded, indexed knowledge base. It is immutable and safe for
 // concurrent use.
 type Base struct {
-	articles  []*Article
-	byID      map[string]*Article
-	docByID   map[string]int32
-	ix        *index
-	platforms []map[string]bool // per article, see articlePlatforms
-	tuning    Tuning
-	decide    Decision
-	label     string // where it came from, for logs
+	articles    []*Article
+	byID        map[string]*Article
+	docByID     map[string]int32
+	ix          *index
+	platforms   []map[string]bool // per article, see articlePlatforms
+	facts       [][]factLine      // per article: its lines and the kinds of fact each states
+	actText     []string          // per article: title, body and questions, compacted, for acts
+	phrasings   [][][]int32       // per article, per question phrasing: its sorted term ids
+	phrasePairs [][][]uint64      // per article, per phrasing: its character pairs (charPairs)
+	covered     map[string]bool   // platforms some article is about
+	model       *Model            // the fitted decision
+	tuning      Tuning
+	decide      Decision
+	label       string // where it came from, for logs
 }
 
 // Embedded loads the articles compiled into the binary.
@@ -144,8 +151,37 @@ func newBase(arts []*Article, label string, tu Tuning, dc Decision) *Base {
 		}
 	}
 	b.platforms = make([]map[string]bool, len(arts))
-	parallel(len(arts), func(i int) { b.platforms[i] = articlePlatforms(arts[i]) })
+	b.facts = make([][]factLine, len(arts))
+	b.actText = make([]string, len(arts))
+	parallel(len(arts), func(i int) {
+		a := arts[i]
+		b.platforms[i] = articlePlatforms(a)
+		b.facts[i] = articleFacts(a)
+		b.actText[i] = compact(a.Title + " " + a.Body + " " + strings.Join(a.Questions, " "))
+	})
+	b.covered = map[string]bool{}
+	for _, ps := range b.platforms {
+		for p := range ps {
+			b.covered[p] = true
+		}
+	}
+	b.model = defaultModel
 	b.ix = buildIndex(docs, tu)
+	b.phrasings = make([][][]int32, len(arts))
+	b.phrasePairs = make([][][]uint64, len(arts))
+	parallel(len(arts), func(i int) {
+		for _, q := range arts[i].Questions {
+			var ids []int32
+			terms(q, func(t string) {
+				if id, ok := b.ix.lookup(t); ok {
+					ids = append(ids, id)
+				}
+			})
+			slices.Sort(ids)
+			b.phrasings[i] = append(b.phrasings[i], slices.Compact(ids))
+			b.phrasePairs[i] = append(b.phrasePairs[i], charPairs(q))
+		}
+	})
 	return b
 }
 

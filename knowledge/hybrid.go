@@ -50,7 +50,7 @@ func (b *Base) AskHybrid(question, context string, vec []VectorHit, f Fusion) An
 			if !known {
 				continue
 			}
-			h := Hit{Article: b.articles[doc], Coverage: b.coverage(doc, qr.units), Unexplained: b.unexplained(doc, qr.units)}
+			h := Hit{doc: doc, Article: b.articles[doc], Coverage: b.coverage(doc, qr.units), Unexplained: b.unexplained(doc, qr.units)}
 			h.OffPlatform, h.platformsMissing = b.offPlatform(doc, qr.named)
 			h.namesMarket = namesPassingMarket(qr.named)
 			fz = &fused{hit: h}

@@ -46,9 +46,16 @@ type index struct {
 	postings [][]posting
 	idf      []float32
 	docTerms [][]int32 // sorted term ids of each document, for coverage checks
+	// bodyTerms are the sorted term ids of each document's title and body:
+	// what the answer itself says, as opposed to the questions and keywords
+	// that help find it.
+	bodyTerms [][]int32
 	// topical marks the terms found in some title or keyword list: the
 	// nouns the base is about, as opposed to verbs and fillers.
 	topical []bool
+	// whole marks the terms seen as whole words (not only as a piece of
+	// a longer one): what an unspaced question is cut into.
+	whole   []bool
 	k1      float32
 	maxIDF  float32
 	accPool sync.Pool // *accumulator sized to the corpus
@@ -65,6 +72,7 @@ type entry struct {
 // ids so that runs can be tokenized in parallel.
 type tokenized struct {
 	vocab    []string
+	whole    []bool  // the term was seen as a whole word, not only as a bigram
 	flat     []entry // every document's distinct terms, one after the other
 	docStart []int   // len(docs)+1 offsets into flat
 	lens     [][numFields]int32
@@ -92,15 +100,19 @@ func tokenizeRun(docs []docFields) *tokenized {
 	for d, fields := range docs {
 		tk.docStart[d] = len(tk.flat)
 		for f, text := range fields {
-			terms(text, func(t string) {
+			termsWhole(text, func(t string, whole bool) {
 				id, ok := ids[t]
 				if !ok {
 					id = int32(len(tk.vocab))
 					t = strings.Clone(t)
 					ids[t] = id
 					tk.vocab = append(tk.vocab, t)
+					tk.whole = append(tk.whole, false)
 					seenIn = append(seenIn, -1)
 					slot = append(slot, 0)
+				}
+				if whole {
+					tk.whole[id] = true
 				}
 				if seenIn[id] != int32(d) {
 					seenIn[id] = int32(d)
@@ -157,8 +169,10 @@ func buildIndexWith(docs []docFields, tu Tuning, workers int) *index {
 				id = int32(len(df))
 				ix.ids[t] = id
 				df = append(df, 0)
+				ix.whole = append(ix.whole, false)
 			}
 			remap[local] = id
+			ix.whole[id] = ix.whole[id] || tk.whole[local]
 		}
 		for i := range tk.flat {
 			tk.flat[i].term = remap[tk.flat[i].term]
@@ -193,6 +207,7 @@ func buildIndexWith(docs []docFields, tu Tuning, workers int) *index {
 	}
 	termBacking := make([]int32, nEntries)
 	ix.docTerms = make([][]int32, len(docs))
+	ix.bodyTerms = make([][]int32, len(docs))
 	d, toff := 0, 0
 	for _, tk := range runs {
 		for i := 0; i+1 < len(tk.docStart); i++ {
@@ -213,6 +228,14 @@ func buildIndexWith(docs []docFields, tu Tuning, workers int) *index {
 			}
 			slices.Sort(ts)
 			ix.docTerms[d] = ts
+			var bt []int32
+			for _, e := range es {
+				if e.tf[fieldTitle] > 0 || e.tf[fieldBody] > 0 {
+					bt = append(bt, e.term)
+				}
+			}
+			slices.Sort(bt)
+			ix.bodyTerms[d] = bt
 			d++
 		}
 	}
@@ -282,6 +305,12 @@ type accumulator struct {
 
 func (ix *index) has(doc int32, term int32) bool {
 	_, ok := slices.BinarySearch(ix.docTerms[doc], term)
+	return ok
+}
+
+// inBody reports whether the document's title or body has the term.
+func (ix *index) inBody(doc int32, term int32) bool {
+	_, ok := slices.BinarySearch(ix.bodyTerms[doc], term)
 	return ok
 }
 

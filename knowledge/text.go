@@ -33,6 +33,7 @@ type word struct {
 	stem   string // the word with particles and endings stripped
 	hangul bool
 	verb   bool // an unknown word read as a verb form (see resolveUnknown)
+	sent   int  // the sentence it is in (splitSentenceWords)
 }
 
 func isHangul(r rune) bool {
@@ -75,6 +76,9 @@ func eachWord(s string, fn func(word)) {
 			return
 		}
 		t := s[start:end]
+		if cur == 1 && !jamoOnly(t) {
+			t = strings.TrimRightFunc(t, isJamo) // "모자라요ㅠ": a sigh, not part of the word
+		}
 		w := word{text: t, stem: t, hangul: cur == 1}
 		if w.hangul {
 			w.stem = stripSuffixes(t)
@@ -96,6 +100,37 @@ func eachWord(s string, fn func(word)) {
 		}
 	}
 	flush(len(s))
+}
+
+// splitSentenceWords is splitWords that numbers the sentences: a long
+// message usually asks its question in the last one ("... 주문이 안
+// 들어와요. 어디로 문의하면 되나요?"). A full stop ends a sentence only
+// before a space or the end ("imweb.me" and "2.5%" are one word).
+func splitSentenceWords(s string) []word {
+	var out []word
+	sent, start := 0, 0
+	flush := func(end int) {
+		eachWord(s[start:end], func(w word) {
+			w.sent = sent
+			out = append(out, w)
+		})
+	}
+	for i, r := range s {
+		end := false
+		switch r {
+		case '?', '!', '\n', '。', '？', '！', '…', ';':
+			end = true
+		case '.':
+			end = i+1 >= len(s) || s[i+1] == ' '
+		}
+		if end {
+			flush(i)
+			sent++
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	flush(len(s))
+	return out
 }
 
 // splitWords normalizes s and cuts it into words.
@@ -206,12 +241,18 @@ func eachBigram(w string, fn func(string)) {
 // character bigrams of Hangul stems, so "반품을", "반품은" and "반품가능" all
 // meet the article's "반품".
 func terms(s string, emit func(string)) {
+	termsWhole(s, func(t string, _ bool) { emit(t) })
+}
+
+// termsWhole is terms that also says which terms are whole words (stems)
+// rather than bigrams of a longer word.
+func termsWhole(s string, emit func(t string, whole bool)) {
 	eachWord(s, func(w word) {
 		// Only the stem: an inflected form ("고객은") is rare, so it would
 		// get a high weight and favour whichever article uses that exact form.
-		emit(w.stem)
+		emit(w.stem, true)
 		if w.hangul && utf8.RuneCountInString(w.stem) > 2 {
-			eachBigram(w.stem, emit)
+			eachBigram(w.stem, func(g string) { emit(g, false) })
 		}
 	})
 }
@@ -236,6 +277,11 @@ var stopwords = normalizedSet(
 	"고마워", "고마워요", "감사", "감사해요", "수고", "수고하세요", "좋아", "좋아요", "네", "넵", "응", "아니", "아니요", "ok", "hi", "hello", "thanks",
 	"이유", "갑자기", "한참", "이런", "그런", "저런", "이것", "그것", "저것", "이걸", "그걸", "저걸", "절대", "정확히", "당장",
 	"매번", "영영", "제일", "가장", "미리", "잘", "따로", "다", "그대로", "괜찮아", "괜찮나요", "맞지", "맞나요", "맞아요",
+	"작년", "올해", "내년", "지난주", "지난달", "이번주", "이번달", "다음주", "다음달", "옛날", "예전", "예전에", "맨날", "아무리",
+	"얘기", "고민", "데가", "데서", "데로", "데는", "데를", "쪽", "쪽엔", "쪽이", "쪽에", "쪽에서", "쪽으로", "쪽은",
+	"몇장", "몇명", "몇건", "몇자", "몇가지", "몇군데", "몇배", "몇프로", "저한테", "제게", "자기", "본인",
+	"이럴", "그럴", "저럴", "이럴땐", "그럴땐", "이렇게", "그렇게", "저렇게", "이러면", "그러면", "이런데", "그런데요", "이래서",
+	"그래서요", "이러다", "요런", "이게", "그게", "저게", "여기", "거기", "저기", "이쪽", "그쪽", "저쪽", "이번엔", "이번에는",
 	"ㅠㅠ", "ㅜㅜ", "ㅠ", "몇시", "몇일", "몇부", "몇번", "몇개월", "몇년", "몇분", "몇프로",
 	"the", "a", "an", "is", "how", "what", "do", "i", "to", "of", "for", "in",
 )
@@ -249,6 +295,8 @@ func normalizedSet(list ...string) map[string]bool {
 	}
 	return m
 }
+
+func isJamo(r rune) bool { return (r >= 0x1100 && r <= 0x11FF) || (r >= 0x3131 && r <= 0x318E) }
 
 // jamoOnly reports whether w is made of bare jamo ("ㅋㅋㅋ", "ㅠㅠ"):
 // laughter and sighs, not words.

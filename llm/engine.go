@@ -191,6 +191,7 @@ func (e *Engine) generate(ctx context.Context, res Result, question, earlier str
 		e.count("llm_declined_" + why)
 		d := res
 		d.Answered, d.Article, d.Mode, d.Fallback = false, nil, ModeGenerated, why
+		d.Outcome, d.Lead = knowledge.OutcomeDeclined, ""
 		d.Suggestions = srcs
 		return d
 	}
@@ -224,6 +225,7 @@ func (e *Engine) generate(ctx context.Context, res Result, question, earlier str
 	e.count("llm_generated")
 	out := res
 	out.Answered, out.Mode, out.Fallback = true, ModeGenerated, ""
+	out.Outcome, out.Missing = knowledge.OutcomeAnswered, ""
 	out.Article = srcs[cited[0]-1]
 	out.Generated = clipRunes(reply, MaxAnswerRunes)
 	out.Given, out.Cited = srcs, cited
