@@ -71,6 +71,8 @@ type suggestionJSON struct {
 type answerJSON struct {
 	Question    string           `json:"question"`
 	Answered    bool             `json:"answered"`
+	Outcome     string           `json:"outcome"` // answered, suggested or declined
+	Asked       string           `json:"asked"`   // the kinds of fact read from the question ("duration+place"), "" for none
 	Answer      string           `json:"answer"`
 	Confidence  float64          `json:"confidence"`
 	Mode        string           `json:"mode"`
@@ -84,6 +86,8 @@ func toJSON(res llm.Result) answerJSON {
 	out := answerJSON{
 		Question:    a.Question,
 		Answered:    a.Answered,
+		Outcome:     string(a.Outcome),
+		Asked:       a.Asked.String(),
 		Answer:      knowledge.PlainText(a.Text()),
 		Confidence:  a.Confidence,
 		Mode:        res.Mode,
@@ -206,7 +210,7 @@ func renderText(res llm.Result) string {
 	}
 	if a.Answered {
 		art := a.Article
-		fmt.Fprintf(&sb, "%s\n\n%s\n\n", art.Title, knowledge.PlainText(art.Body))
+		fmt.Fprintf(&sb, "%s\n\n%s\n\n", art.Title, knowledge.PlainText(a.Body()))
 		fmt.Fprintf(&sb, "출처: %s (%s, %s 기준)", art.Title, art.Source, art.Updated.Format("2006-01-02"))
 		return sb.String()
 	}

@@ -58,7 +58,7 @@ type env struct {
 func commands() []command {
 	return []command{
 		{"ask", "[--json] [--kb DIR] QUESTION... | -", "answer a seller's question from the knowledge base", runAsk},
-		{"kb", "check [DIR]", "validate a knowledge directory (default: the embedded articles)", runKB},
+		{"kb", "check [DIR] | explain QUESTION | tune SET.tsv...", "validate a knowledge directory, explain how a question is decided, fit the decision", runKB},
 		{"console", "[--kb DIR] [--db FILE]", "try the bot in a terminal, without a Slack workspace", runConsole},
 		{"report", "[--db FILE] [--kb DIR] [--limit N]", "show the most down-voted articles and the questions the bot could not answer", runReport},
 		{"orders", "import [--db FILE] FILE.csv", "import orders (CSV) for the unconfirmed-order alerts", runOrders},

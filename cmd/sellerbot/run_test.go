@@ -54,7 +54,9 @@ func TestUsage(t *testing.T) {
 		{"ask blank question", []string{"ask", "  "}, 2, "no question given"},
 		{"ask bad flag", []string{"ask", "--bogus", "x"}, 2, "flag provided but not defined"},
 		{"ask -h", []string{"ask", "-h"}, 0, "usage: sellerbot ask"},
-		{"kb without check", []string{"kb"}, 2, "sellerbot kb check"},
+		{"kb without a subcommand", []string{"kb"}, 2, "sellerbot kb check"},
+		{"kb explain without a question", []string{"kb", "explain"}, 2, "no question"},
+		{"kb tune without a set", []string{"kb", "tune"}, 2, "no question set"},
 		{"kb check two dirs", []string{"kb", "check", "a", "b"}, 2, "at most one"},
 	}
 	for _, tt := range tests {
