@@ -97,8 +97,8 @@ func (b *Base) analyzeWords(q string, split []word) ([]int32, []unit) {
 				}
 			}
 		}
-		if stopwords[w.text] || stopwords[w.stem] || jamoOnly(w.text) {
-			continue
+		if stopwords[w.text] || stopwords[w.stem] || jamoOnly(w.text) || isParticle(w.text) {
+			continue // a particle left alone by a script change ("카페24에서")
 		}
 		runes := utf8.RuneCountInString(w.stem)
 		switch {

@@ -126,8 +126,12 @@ type query struct {
 	pairFilter pairFilter
 	// sortedTerms are terms sorted, for intersecting with phrasings.
 	sortedTerms []int32
-	act         string   // the act asked about ("삭제"), or ""
-	channels    []string // the means named ("문자"), for KindChannel
+	// judgedUnits, wordPos and gramPos are worked out once per question
+	// for the features of all its candidates (see judged, positions).
+	judgedUnits      []unit
+	wordPos, gramPos [][]int32
+	act              string   // the act asked about ("삭제"), or ""
+	channels         []string // the means named ("문자"), for KindChannel
 }
 
 // prepare cleans and analyzes the question (with the thread's earlier
@@ -139,7 +143,7 @@ func (b *Base) prepare(question, context string) query {
 	words := splitSentenceWords(q)
 	qr.asked, qr.cues = b.readAsked(q, words)
 	qr.compact = strings.ReplaceAll(normalize(q), " ", "")
-	qr.pairs = charPairs(q)
+	qr.pairs = charPairsCompact(cq)
 	for _, p := range qr.pairs {
 		qr.pairFilter.add(p)
 	}

@@ -332,7 +332,9 @@ func (b *Base) readAsked(q string, words []word) (Kind, []cueAt) {
 // answer it ("관리자 아이디 삭제" is not "관리자 아이디 추가").
 var acts = map[string][]string{
 	"추가": {"추가", "늘리", "늘려", "더만들", "하나더"},
-	"삭제": {"삭제", "지우", "지워", "없애", "제거"},
+	"삭제": {"삭제", "지우", "지워", "없애", "제거", "빼고", "빼달", "빼려", "빼주", "빼는", "빼야"},
+	"통합": {"합치", "합쳐", "통합", "병합"},
+	"숨김": {"숨기", "숨겨", "안보이게", "비노출"},
 	"변경": {"변경", "바꾸", "바꿔", "바뀌", "바뀐", "수정", "교체", "고치", "고쳐", "편집"},
 	"해지": {"해지", "해약", "탈퇴", "그만두", "그만쓰", "끊", "종료", "중단", "중지", "끄", "꺼"},
 	"해제": {"해제", "풀어", "풀리", "풀려"},
@@ -355,23 +357,30 @@ var acts = map[string][]string{
 
 // actOrder lists the acts from the most specific: a question that names
 // several ("등록한 상품 삭제") asks about the rarer one.
-var actOrder = []string{"삭제", "해지", "해제", "연장", "양도", "복구", "거절", "이전", "교환", "환불",
+var actOrder = []string{"삭제", "통합", "숨김", "해지", "해제", "연장", "양도", "복구", "거절", "이전", "교환", "환불",
 	"반품", "취소", "발급", "변경", "추가", "정지", "연동", "신청", "등록", "조회"}
 
 // questionAct is the act a question (compacted) asks about ("" when none
 // is named). The last act named wins: "등록한 상품을 삭제하려면" asks about
-// 삭제.
+// 삭제 (measured against the most specific act first: fewer right
+// declines).
 func questionAct(c string) string {
-	bestAt, best := -1, ""
-	for _, a := range actOrder {
-		for _, sp := range acts[a] {
-			if i := strings.LastIndex(c, sp); i > bestAt {
-				bestAt, best = i, a
-			}
-		}
-	}
+	best := ""
+	actSpellings.foundAt(c, func(id, at int) { best = actOrder[id] }) // in order: the last wins
 	return best
 }
+
+// actSpellings finds the acts' spellings in a question, with ids indexing
+// actOrder.
+var actSpellings = func() *literalSet {
+	s := newLiteralSet()
+	for i, a := range actOrder {
+		for _, sp := range acts[a] {
+			s.add(sp, i)
+		}
+	}
+	return s
+}()
 
 // hasAct reports whether compact text c speaks of act a.
 func hasAct(c, a string) bool {

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 //go:embed articles/*.md
@@ -20,17 +21,20 @@ var embedded embed.FS
 // Base is a loaded, indexed knowledge base. It is immutable and safe for
 // concurrent use.
 type Base struct {
-	articles    []*Article
-	byID        map[string]*Article
-	docByID     map[string]int32
-	ix          *index
-	platforms   []map[string]bool // per article, see articlePlatforms
-	facts       [][]factLine      // per article: its lines and the kinds of fact each states
-	actText     []string          // per article: title, body and questions, compacted, for acts
-	phrasings   [][][]int32       // per article, per question phrasing: its sorted term ids
-	phrasePairs [][][]uint64      // per article, per phrasing: its character pairs (charPairs)
-	covered     map[string]bool   // platforms some article is about
-	model       *Model            // the fitted decision
+	articles  []*Article
+	byID      map[string]*Article
+	docByID   map[string]int32
+	ix        *index
+	platforms []map[string]bool // per article, see articlePlatforms
+	// facts and actText are read only for the few candidates of a
+	// question, so they are made on first use (measured: reading every
+	// line of 50,000 articles up front took 30 s of CPU).
+	facts       []atomic.Pointer[[]factLine] // per article: its lines and the kinds of fact each states
+	actText     []atomic.Pointer[string]     // per article: title, body and questions, compacted, for acts
+	phrasings   [][][]int32                  // per article, per question phrasing: its sorted term ids
+	phrasePairs [][][]uint64                 // per article, per phrasing: its character pairs (charPairs)
+	covered     map[string]bool              // platforms some article is about
+	model       *Model                       // the fitted decision
 	tuning      Tuning
 	decide      Decision
 	label       string // where it came from, for logs
@@ -151,14 +155,9 @@ func newBase(arts []*Article, label string, tu Tuning, dc Decision) *Base {
 		}
 	}
 	b.platforms = make([]map[string]bool, len(arts))
-	b.facts = make([][]factLine, len(arts))
-	b.actText = make([]string, len(arts))
-	parallel(len(arts), func(i int) {
-		a := arts[i]
-		b.platforms[i] = articlePlatforms(a)
-		b.facts[i] = articleFacts(a)
-		b.actText[i] = compact(a.Title + " " + a.Body + " " + strings.Join(a.Questions, " "))
-	})
+	b.facts = make([]atomic.Pointer[[]factLine], len(arts))
+	b.actText = make([]atomic.Pointer[string], len(arts))
+	parallel(len(arts), func(i int) { b.platforms[i] = articlePlatforms(arts[i]) })
 	b.covered = map[string]bool{}
 	for _, ps := range b.platforms {
 		for p := range ps {
@@ -199,6 +198,27 @@ func parallel(n int, fn func(i int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// factsOf returns an article's lines and the kinds of fact they state.
+func (b *Base) factsOf(doc int32) []factLine {
+	if p := b.facts[doc].Load(); p != nil {
+		return *p
+	}
+	fl := articleFacts(b.articles[doc])
+	b.facts[doc].Store(&fl) // two first uses at once store the same
+	return fl
+}
+
+// actTextOf returns an article's title, body and questions, compacted.
+func (b *Base) actTextOf(doc int32) string {
+	if p := b.actText[doc].Load(); p != nil {
+		return *p
+	}
+	a := b.articles[doc]
+	t := compact(a.Title + " " + a.Body + " " + strings.Join(a.Questions, " "))
+	b.actText[doc].Store(&t)
+	return t
 }
 
 // Articles returns the articles in file order.

@@ -17,7 +17,7 @@ func (b *Base) lead(qr *query, doc int32) string {
 	if want == 0 {
 		return ""
 	}
-	lines := b.facts[doc]
+	lines := b.factsOf(doc)
 	bestAt, bestScore := -1, 0
 	firstBody := -1
 	for i, l := range lines {

@@ -37,6 +37,18 @@ func (s *literalSet) found(text string, fn func(id int)) {
 	}
 }
 
+// foundAt calls fn with the id and the byte offset of every literal found
+// in text, in the order of the offsets.
+func (s *literalSet) foundAt(text string, fn func(id, at int)) {
+	for i, r := range text {
+		for _, l := range s.byFirst[r] {
+			if strings.HasPrefix(text[i:], l.text) {
+				fn(l.id, i)
+			}
+		}
+	}
+}
+
 // any reports whether some literal occurs in text.
 func (s *literalSet) any(text string) bool {
 	for i, r := range text {

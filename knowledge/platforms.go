@@ -159,8 +159,10 @@ func scanPlatforms(c string, fn func(spelling)) {
 }
 
 // platformsIn lists the platforms named in s.
-func platformsIn(s string) map[string]bool {
-	c := compact(s)
+func platformsIn(s string) map[string]bool { return platformsInCompact(compact(s)) }
+
+// platformsInCompact is platformsIn for compacted text.
+func platformsInCompact(c string) map[string]bool {
 	found := map[string]bool{}
 	scanPlatforms(c, func(sp spelling) { found[sp.platform] = true })
 	// "카페24페이먼츠" also contains "카페24", "토스페이먼츠" contains "토스";
@@ -220,8 +222,8 @@ var integrationWords = []string{"연동", "연결", "연계", "제휴몰", "아�
 // questionPlatforms lists the platforms a question asks about. A passing
 // market named in an integration question does not count.
 func questionPlatforms(q string) map[string]bool {
-	named := platformsIn(q)
 	c := compact(q)
+	named := platformsInCompact(c)
 	for _, w := range integrationWords {
 		if strings.Contains(c, w) {
 			for p := range named {

@@ -67,8 +67,12 @@ func (b *Base) resolveUnknown(words []word) []word {
 			words[i].stem = s
 			continue
 		}
-		if shortVerb(w.stem) {
+		if shortVerb(w.stem) || adnominal(w.stem) {
 			words[i].verb = true
+			continue
+		}
+		if rest, ok := cutNounSuffix(w.stem); ok && known(rest) && utf8.RuneCountInString(w.stem) <= 4 {
+			words[i].stem = rest // "환불금" is 환불, "주문건" is 주문
 			continue
 		}
 		n := utf8.RuneCountInString(w.stem)
@@ -180,7 +184,26 @@ func (b *Base) decompound(words []word) []word {
 }
 
 // nounSuffixes make nouns of nouns ("과세자", "카테고리별", "아임웹용").
-var nounSuffixes = []string{"자", "별", "용", "상", "비", "료", "율", "률", "증", "서", "건", "일"}
+var nounSuffixes = []string{"자", "별", "용", "상", "비", "료", "율", "률", "증", "서", "건", "일", "금", "액", "분", "차", "당", "씩"}
+
+// adnominal reports whether an unknown word of two or three syllables ends
+// in the future adnominal ㄹ of a verb ("나갈", "보낼", "받을"): nouns that
+// end so are mostly known words, and unknown ones are rarer than verbs.
+func adnominal(w string) bool {
+	r := []rune(w)
+	if len(r) < 2 || len(r) > 3 {
+		return false
+	}
+	last := r[len(r)-1]
+	if last < 0xAC00 || last > 0xD7A3 || (last-0xAC00)%28 != 8 { // 8: final ㄹ
+		return false
+	}
+	switch string(last) {
+	case "일", "몰", "말", "달", "물", "글", "발", "설", "실", "얼", "별", "술", "틀", "블", "릴", "텔", "델", "셀", "벨", "필":
+		return false // 메일, 쇼핑몰, 주말, 이메일, 엑셀 ...
+	}
+	return true
+}
 
 // cutNounSuffix removes one noun suffix, keeping at least two syllables.
 func cutNounSuffix(w string) (string, bool) {

@@ -71,15 +71,23 @@ var refusals = []refusal{
 			`탈세|세금안내|(세금|부가세|세액)(을|를)?(덜|줄이|줄여)|매출(을)?(누락|숨기|줄여신고)|신고안하고|거짓(으로|말로)|속여|속이`), reasonForgery},
 }
 
-// refusalAnchors are the refusals' anchors, compiled.
-var refusalAnchors = func() [][]*literalSet {
-	out := make([][]*literalSet, len(refusals))
+// refusalAnchors finds every refusal's anchor groups in one pass; an id is
+// refusal index × maxAnchorGroups + group index.
+const maxAnchorGroups = 4
+
+var refusalAnchors = func() *literalSet {
+	s := newLiteralSet()
 	for i, r := range refusals {
-		for _, g := range r.anchors {
-			out[i] = append(out[i], literalsOf(g))
+		if len(r.anchors) > maxAnchorGroups {
+			panic("knowledge: too many anchor groups")
+		}
+		for g, words := range r.anchors {
+			for _, w := range words {
+				s.add(w, i*maxAnchorGroups+g)
+			}
 		}
 	}
-	return out
+	return s
 }()
 
 // notPeople are words that contain a word of the patterns but name no
@@ -89,10 +97,12 @@ var notPeople = strings.NewReplacer("고객센터", "센터", "고객확인", "�
 // refusalOf returns the reason a question (compacted) is refused, or "".
 func refusalOf(c string) string {
 	c = notPeople.Replace(c)
+	present := make([]bool, len(refusals)*maxAnchorGroups)
+	refusalAnchors.found(c, func(id int) { present[id] = true })
 	for i, r := range refusals {
 		found := true
-		for _, group := range refusalAnchors[i] {
-			found = found && group.any(c)
+		for g := range r.anchors {
+			found = found && present[i*maxAnchorGroups+g]
 		}
 		if found && r.re.MatchString(c) {
 			return r.reason

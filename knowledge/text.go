@@ -280,7 +280,7 @@ var stopwords = normalizedSet(
 	"작년", "올해", "내년", "지난주", "지난달", "이번주", "이번달", "다음주", "다음달", "옛날", "예전", "예전에", "맨날", "아무리",
 	"얘기", "고민", "데가", "데서", "데로", "데는", "데를", "쪽", "쪽엔", "쪽이", "쪽에", "쪽에서", "쪽으로", "쪽은",
 	"몇장", "몇명", "몇건", "몇자", "몇가지", "몇군데", "몇배", "몇프로", "저한테", "제게", "자기", "본인",
-	"이럴", "그럴", "저럴", "이럴땐", "그럴땐", "이렇게", "그렇게", "저렇게", "이러면", "그러면", "이런데", "그런데요", "이래서",
+	"이", "그", "저", "이럴", "그럴", "저럴", "이럴땐", "그럴땐", "이렇게", "그렇게", "저렇게", "이러면", "그러면", "이런데", "그런데요", "이래서",
 	"그래서요", "이러다", "요런", "이게", "그게", "저게", "여기", "거기", "저기", "이쪽", "그쪽", "저쪽", "이번엔", "이번에는",
 	"ㅠㅠ", "ㅜㅜ", "ㅠ", "몇시", "몇일", "몇부", "몇번", "몇개월", "몇년", "몇분", "몇프로",
 	"the", "a", "an", "is", "how", "what", "do", "i", "to", "of", "for", "in",
@@ -294,6 +294,17 @@ func normalizedSet(list ...string) map[string]bool {
 		m[normalize(s)] = true
 	}
 	return m
+}
+
+// isParticle reports whether w is nothing but a particle.
+func isParticle(w string) bool {
+	last, _ := utf8.DecodeLastRuneInString(w)
+	for _, p := range particles[last] {
+		if p == w {
+			return true
+		}
+	}
+	return false
 }
 
 func isJamo(r rune) bool { return (r >= 0x1100 && r <= 0x11FF) || (r >= 0x3131 && r <= 0x318E) }
