@@ -172,34 +172,15 @@ func ParseArticle(file string, data []byte) (Article, []Problem) {
 			add(k.Line+1, "unknown field %q", k.Value)
 		}
 	}
-	for _, f := range []struct {
-		name  string
-		empty bool
-	}{
-		{"id", a.ID == ""}, {"title", a.Title == ""}, {"topic", a.Topic == ""},
-		{"source", a.Source == ""}, {"updated", a.Updated.IsZero()},
-		{"questions", len(a.Questions) == 0}, {"keywords", len(a.Keywords) == 0},
-	} {
+	for _, is := range checkArticle(&a, func(field string) bool { return seen[field] }) {
+		line := fieldLine(m, is.Field)
 		switch {
-		case !f.empty:
-		case !seen[f.name]:
-			add(2, "missing field %q", f.name)
-		case f.name != "updated": // a bad date was reported above
-			add(fieldLine(m, f.name), "field %q is empty", f.name)
+		case is.Field == "body":
+			line = bodyLine
+		case is.Code == issueMissing:
+			line = 2
 		}
-	}
-	if a.ID != "" && !idPattern.MatchString(a.ID) {
-		add(fieldLine(m, "id"), "id %q must be lower-case letters, digits and '-'", a.ID)
-	}
-	if a.Topic != "" {
-		if _, ok := Topics[a.Topic]; !ok {
-			add(fieldLine(m, "topic"), "unknown topic %q (known: %s)", a.Topic, strings.Join(topicNames(), ", "))
-		}
-	}
-	if a.Body == "" {
-		add(bodyLine, "empty body: the article has no answer text")
-	} else if n := utf8.RuneCountInString(PlainText(a.Body)); n > MaxAnswerRunes {
-		add(bodyLine, "body is %d characters; an answer may show at most %d", n, MaxAnswerRunes)
+		add(line, "%s", is.English())
 	}
 	return a, probs
 }

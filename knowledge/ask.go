@@ -77,6 +77,10 @@ type Answer struct {
 	// Refusal is the reason a request is refused (other people's data,
 	// manipulation, forgery); such a question gets no article.
 	Refusal string
+	// Taught is set when the answer follows a phrasing the support team
+	// linked to the article; Marked when the team marked the question as
+	// one the base does not answer.
+	Taught, Marked bool
 }
 
 // Body is the answer as shown: the lead line, when there is one, then the
@@ -195,6 +199,9 @@ func (a Answer) Text() string {
 	switch {
 	case a.Refusal != "":
 		sb.WriteString("죄송합니다. " + a.Refusal)
+	case a.Marked:
+		sb.WriteString("이 질문은 안내 자료에서 다루지 않는 내용이라 정확한 답변을 드리기 어렵습니다. 담당자에게 연결해 드리겠습니다.")
+		return sb.String()
 	case a.Outcome == OutcomeSuggested && len(a.Suggestions) > 0:
 		sb.WriteString("확실한 답변인지 확인이 필요합니다. 혹시 이 내용을 찾으셨나요?")
 		fmt.Fprintf(&sb, "\n\n%s", a.Suggestions[0].Title)

@@ -35,9 +35,14 @@ type Base struct {
 	phrasePairs [][][]uint64                 // per article, per phrasing: its character pairs (charPairs)
 	covered     map[string]bool              // platforms some article is about
 	model       *Model                       // the fitted decision
-	tuning      Tuning
-	decide      Decision
-	label       string // where it came from, for logs
+	// source are the articles as loaded, before lessons (Teach starts from
+	// them); lessons and taught are what the support team taught.
+	source  []*Article
+	lessons []Lesson
+	taught  taught
+	tuning  Tuning
+	decide  Decision
+	label   string // where it came from, for logs
 }
 
 // Embedded loads the articles compiled into the binary.
@@ -142,7 +147,15 @@ func errText(err error) string {
 }
 
 func newBase(arts []*Article, label string, tu Tuning, dc Decision) *Base {
-	b := &Base{articles: arts, byID: make(map[string]*Article, len(arts)), docByID: make(map[string]int32, len(arts)), tuning: tu, decide: dc, label: label}
+	return newTaughtBase(arts, label, tu, dc, nil)
+}
+
+// newTaughtBase builds a base whose articles carry phrasings the team
+// linked (learned, by article id): they are indexed like the others but
+// left out of the phrasing features, which describe how articles were
+// written (a taught phrasing answers by itself, see decideTaught).
+func newTaughtBase(arts []*Article, label string, tu Tuning, dc Decision, learned map[string][]string) *Base {
+	b := &Base{articles: arts, source: arts, byID: make(map[string]*Article, len(arts)), docByID: make(map[string]int32, len(arts)), tuning: tu, decide: dc, label: label}
 	docs := make([]docFields, len(arts))
 	for i, a := range arts {
 		b.byID[a.ID] = a
@@ -170,6 +183,9 @@ func newBase(arts []*Article, label string, tu Tuning, dc Decision) *Base {
 	b.phrasePairs = make([][][]uint64, len(arts))
 	parallel(len(arts), func(i int) {
 		for _, q := range arts[i].Questions {
+			if slices.Contains(learned[arts[i].ID], q) {
+				continue
+			}
 			var ids []int32
 			terms(q, func(t string) {
 				if id, ok := b.ix.lookup(t); ok {

@@ -3,6 +3,8 @@ package knowledge
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -86,5 +88,75 @@ func BenchmarkAsk50k(b *testing.B) {
 	for b.Loop() {
 		base.Ask(qs[i%len(qs)])
 		i++
+	}
+}
+
+// learnedLessons links n paraphrases of the embedded articles' own
+// phrasings (word order shuffled) to their articles.
+func learnedLessons(base *Base, n int) []Lesson {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var ls []Lesson
+	for i := 0; len(ls) < n; i++ {
+		a := base.Articles()[i%len(base.Articles())]
+		ws := strings.Fields(a.Questions[rng.IntN(len(a.Questions))])
+		rng.Shuffle(len(ws), func(x, y int) { ws[x], ws[y] = ws[y], ws[x] })
+		ls = append(ls, Lesson{Seq: uint64(i + 1), Kind: LessonLink, ArticleID: a.ID,
+			Question: strings.Join(ws, " ") + fmt.Sprintf(" %d번", i), By: "U0ADMIN"})
+	}
+	return ls
+}
+
+// BenchmarkAskLearned1000 answers on the embedded base taught 1,000
+// phrasings.
+func BenchmarkAskLearned1000(b *testing.B) {
+	base := mustEmbedded(b)
+	taught, _ := base.Teach(learnedLessons(base, 1000))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		taught.Ask(benchQuestions[i%len(benchQuestions)])
+		i++
+	}
+}
+
+// BenchmarkTeachEmbedded rebuilds the embedded base with 100 lessons: what
+// a click on 연결 costs before the new base is in service.
+func BenchmarkTeachEmbedded(b *testing.B) {
+	base := mustEmbedded(b)
+	ls := learnedLessons(base, 100)
+	for b.Loop() {
+		base.Teach(ls)
+	}
+}
+
+// BenchmarkReload5k reloads a directory of 5,000 articles after one file
+// changed.
+func BenchmarkReload5k(b *testing.B) {
+	dir := b.TempDir()
+	for _, a := range syntheticCorpus(5000) {
+		data, err := MarshalArticle(a)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, a.ID+".md"), data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	l, _, err := NewLive(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, "synthetic-0.md")
+	orig, _ := os.ReadFile(path)
+	i := 0
+	b.ResetTimer()
+	for b.Loop() {
+		i++
+		b.StopTimer()
+		os.WriteFile(path, append(orig, []byte(fmt.Sprintf("\n수정 %d", i))...), 0o644)
+		b.StartTimer()
+		if r, err := l.Reload(); err != nil || !r.Changed {
+			b.Fatalf("reload: %+v %v", r, err)
+		}
 	}
 }

@@ -15,6 +15,9 @@ func (b *Base) decideOn(qr query) Answer {
 	if len(qr.ranked) == 0 {
 		return ans
 	}
+	if a, ok := b.decideTaught(&qr, ans); ok {
+		return a
+	}
 	probs := b.score(&qr)
 	order := make([]int, len(qr.ranked))
 	for i := range order {
@@ -66,5 +69,35 @@ func (b *Base) score(qr *query) []float64 {
 	}
 	return probs
 }
+
+// decideTaught follows what the support team taught, when the question is
+// close to it: a taught phrasing answers with its article; a question
+// marked out of scope is declined with a person, unless it is one of an
+// article's own phrasings. The hard rules came first (refusals, other
+// platforms): teaching never overrides them.
+func (b *Base) decideTaught(qr *query, ans Answer) (Answer, bool) {
+	at, learned := b.bestLearned(qr)
+	marked := 0.0
+	if len(b.taught.outOfScope) > 0 {
+		marked = b.markedOutOfScope(qr)
+	}
+	switch {
+	case marked >= learnedMatch && marked >= learned && b.ownPhrasingMatch(qr) < ownPhrasingWins:
+		ans.Marked, ans.OutOfScope = true, true
+		return ans, true
+	case at >= 0 && learned >= learnedMatch:
+		top := qr.ranked[at]
+		ans.Answered, ans.Outcome, ans.Article, ans.Taught = true, OutcomeAnswered, top.Article, true
+		ans.Confidence = round3(learned)
+		ans.Hits = append(ans.Hits, top)
+		ans.Lead = b.lead(qr, top.doc)
+		return ans, true
+	}
+	return ans, false
+}
+
+// ownPhrasingWins is how close a question must be to an article's own
+// phrasing for an out-of-scope mark not to hide it.
+const ownPhrasingWins = 0.8
 
 func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }

@@ -408,17 +408,26 @@ func (b *Base) phrasingJaccard(qr *query, doc int32) float64 {
 	}
 	best := 0.0
 	for _, ps := range b.phrasePairs[doc] {
-		inter := 0
-		for _, p := range ps {
-			if qr.pairFilter.has(p) {
-				if _, ok := slices.BinarySearch(qr.pairs, p); ok {
-					inter++
-				}
-			}
-		}
-		best = math.Max(best, float64(inter)/float64(len(qr.pairs)+len(ps)-inter))
+		best = math.Max(best, qr.jaccard(ps))
 	}
 	return best
+}
+
+// jaccard is the Jaccard overlap of the question's character pairs with
+// sorted pairs ps, counted through the question's filter.
+func (qr *query) jaccard(ps []uint64) float64 {
+	if len(qr.pairs) == 0 || len(ps) == 0 {
+		return 0
+	}
+	inter := 0
+	for _, p := range ps {
+		if qr.pairFilter.has(p) {
+			if _, ok := slices.BinarySearch(qr.pairs, p); ok {
+				inter++
+			}
+		}
+	}
+	return float64(inter) / float64(len(qr.pairs)+len(ps)-inter)
 }
 
 // pairFilter is a one-hash Bloom filter of character pairs.
