@@ -110,12 +110,3 @@ func refusalOf(c string) string {
 	}
 	return ""
 }
-
-func containsAny(s string, words []string) bool {
-	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
-}
