@@ -141,7 +141,8 @@ func (c *Calendar) first(filed time.Time, cutoff Cutoff) day {
 // and promised within n business days should be answered: n business days
 // after the day it counts from (FirstBusinessDay). Filed on Monday at
 // 10:00 with n = 2 it is Wednesday; filed on Friday at 19:00 with an 18:00
-// cut-off, Tuesday. A negative n counts as 0.
+// cut-off, it counts from Monday and is also Wednesday. A negative n counts
+// as 0.
 func (c *Calendar) AddBusinessDays(filed time.Time, n int, cutoff Cutoff) time.Time {
 	d := c.first(filed, cutoff)
 	for ; n > 0; n-- {

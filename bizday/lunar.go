@@ -15,8 +15,8 @@ import (
 // calendar (KASI, 천문법) counts the same new moons and solar terms in
 // Korea Standard Time (UTC+9). A new moon between 00:00 and 01:00 KST falls
 // on the previous day in Beijing, so the Korean month starts one day later
-// than the Chinese one. Measured over 1950-2150: 91 of 2,486 months start a
-// day later in Korea, among them 설날 1997 (2/8 vs 2/7), 2027 (new moon
+// than the Chinese one. Measured over 1950-2150: 91 of the 2,487 months
+// start a day later in Korea, among them 설날 1997 (2/8 vs 2/7), 2027 (new moon
 // 2027-02-07 00:56 KST: Korea 2/7, China 2/6) and 2028 (1/27 vs 1/26), and
 // 부처님오신날 2023 (5/27 vs 5/26). The shifted days can also move a major
 // solar term (중기) from one month to its neighbour and with it the leap

@@ -31,6 +31,23 @@ func TestNewMoonAgreesWithLunarGo(t *testing.T) {
 	}
 }
 
+// The measurement quoted in lunar.go: how many months of 1950-2150 start a
+// day later in Korea than in China.
+func TestShiftedMonths(t *testing.T) {
+	total, shifted := 0, 0
+	for k := lunation(civil(1950, 1, 1)); k <= lunation(civil(2150, 12, 31)); k++ {
+		total++
+		jde := newMoonJDE(float64(k))
+		beijing := int(ShouXingUtil.CalcShuo(jde-ShouXingUtil.DtT(jde-j2000)+8.0/24-j2000)) + int(j2000)
+		if int(newMoonKST(k))+unixJDN != beijing {
+			shifted++
+		}
+	}
+	if total != 2487 || shifted != 91 {
+		t.Fatalf("%d of %d months start a day later in Korea; lunar.go says 91 of 2,487", shifted, total)
+	}
+}
+
 // KASI's table of 2027 (천문우주정보, 음양력 대조): the first day of each
 // lunar month. Month 1 starts on 2/7 in Korea and on 2/6 in China.
 func TestKASIMonthStarts2027(t *testing.T) {
@@ -56,16 +73,16 @@ func TestKASIMonthStarts2027(t *testing.T) {
 }
 
 // Every lunar holiday date from 1990 to 2100 where Korea and China differ,
-// as measured; the other dates are lunar-go's. Those with an official
-// Korean date to compare are marked.
+// as measured; the other dates are lunar-go's. The comments say where a
+// Korean source confirms the date.
 func TestKoreanLunarDatesDifferFromChinese(t *testing.T) {
 	differ := map[[3]int]string{
-		{1997, 1, 1}:  "1997-02-08", // 설날 1997, 월력요항
+		{1997, 1, 1}:  "1997-02-08", // the case usually cited
 		{2001, 4, 8}:  "2001-05-01",
 		{2012, 4, 8}:  "2012-05-28", // 부처님오신날 2012, after 윤3월 (China 闰四月)
 		{2023, 4, 8}:  "2023-05-27", // 월력요항 2023
 		{2027, 1, 1}:  "2027-02-07", // 월력요항 2027, KASI
-		{2028, 1, 1}:  "2028-01-27",
+		{2028, 1, 1}:  "2028-01-27", // with 윤5월 from 2028-06-23 (TestKoreanLeapMonths)
 		{2040, 8, 15}: "2040-09-21",
 		{2061, 1, 1}:  "2061-01-22",
 		{2089, 1, 1}:  "2089-02-11",
