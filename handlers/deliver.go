@@ -288,11 +288,6 @@ func (h *Handlers) RunDeliveries(ctx context.Context, list PendingLister, every 
 	}
 }
 
-// slackSafe makes request text safe inside a mrkdwn code block.
-func slackSafe(s string) string {
-	return strings.ReplaceAll(escape(s), "```", "'''")
-}
-
 func opsRequestText(r forms.Request) string {
 	return fmt.Sprintf("[%s] %s 요청 %s", r.Status, r.Form().Name, r.ID)
 }
@@ -307,7 +302,7 @@ func opsRequestBlocks(r forms.Request) []slack.Block {
 	head := fmt.Sprintf("%s *%s 요청* `%s`\n*요청자:* %s · *접수:* %s · *상태:* *%s*\n*접수처:* %s",
 		statusIcon[r.Status], f.Name, r.ID, userMention(r.Requester), r.CreatedAt.In(sellerbot.KST).Format("2006-01-02 15:04"), r.Status, f.Destination)
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head), nil, nil)}
-	blocks = append(blocks, sections(slackSafe(f.Text(r.Values, false)), true)...)
+	blocks = append(blocks, sections(f.Text(r.Values, false), true)...)
 	var notes []string
 	if m := r.Mail; m != nil {
 		switch {
@@ -355,7 +350,7 @@ func receiptBlocks(r forms.Request) []slack.Block {
 	head := fmt.Sprintf("*%s 요청이 접수되었습니다.* 접수번호 `%s`\n접수 %s · 상태 *%s*",
 		f.Name, r.ID, r.CreatedAt.In(sellerbot.KST).Format("2006-01-02 15:04"), r.Status)
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head), nil, nil)}
-	blocks = append(blocks, sections(slackSafe(f.Text(r.Values, false)), true)...)
+	blocks = append(blocks, sections(f.Text(r.Values, false), true)...)
 	info := fmt.Sprintf("*접수처:* %s\n*예상 처리 시간:* %s", f.Destination, f.Expected(r.Values))
 	if f.NextSteps != nil {
 		info += "\n\n*꼭 해 주세요:* " + f.NextSteps(r.Values)

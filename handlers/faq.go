@@ -53,7 +53,7 @@ func (h *Handlers) OnMessage(ctx context.Context, m Message) {
 		thread = m.TS
 	}
 	t := replyTarget{user: m.User, channel: m.Channel, threadTS: thread}
-	q := stripMention(m.Text)
+	q := slackToPlain(stripMention(m.Text))
 	if err := h.answer(ctx, t, q, turnKey(m.Channel, thread, m.User), false); err != nil {
 		h.fail(ctx, "message", t, q, err)
 	}
@@ -65,7 +65,7 @@ func (h *Handlers) faqCommand(ctx context.Context, c Command) error {
 	if strings.TrimSpace(c.Text) == "" {
 		return userError{"질문을 함께 입력해 주세요. 예: `/faq KYC 심사 기간이 얼마나 걸리나요?`"}
 	}
-	return h.answer(ctx, t, c.Text, "", true)
+	return h.answer(ctx, t, slackToPlain(c.Text), "", true)
 }
 
 // answer finds the answer to q and posts it to t. turn, when set, names the

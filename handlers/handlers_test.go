@@ -3,11 +3,9 @@ package handlers
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,114 +15,6 @@ import (
 	"github.com/sellerbot/sellerbot/boltstore"
 	"github.com/sellerbot/sellerbot/knowledge"
 )
-
-// recorder is a Slack that records what the handlers send.
-type recorder struct {
-	mu        sync.Mutex
-	posts     []Outgoing
-	updates   []Outgoing
-	ephemeral []Outgoing
-	responses []*slack.WebhookMessage
-	homes     int
-	homeBlock []slack.Block
-	failPost  error
-	seq       int
-	views     []slack.ModalViewRequest // opened
-	viewErr   error
-	redrawn   []slack.ModalViewRequest // views.update
-	members   map[string]bool          // of the ops channel
-	ghost     int                      // the next n posts go out but report an error
-	onPost    func(Outgoing)           // called after a post is recorded, without the lock
-	lookups   int
-}
-
-func (r *recorder) FindPosted(_ context.Context, channel string, _ time.Time, key string) (string, bool, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.lookups++
-	for i, p := range r.posts {
-		if p.Channel == channel && p.Key == key {
-			return fmt.Sprintf("1700000000.%06d", i+1), true, nil
-		}
-	}
-	return "", false, nil
-}
-
-func (r *recorder) OpenView(_ context.Context, _ string, v slack.ModalViewRequest) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.viewErr != nil {
-		return r.viewErr
-	}
-	r.views = append(r.views, v)
-	return nil
-}
-
-func (r *recorder) UpdateView(_ context.Context, _, _ string, v slack.ModalViewRequest) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.redrawn = append(r.redrawn, v)
-	return nil
-}
-
-func (r *recorder) IsMember(_ context.Context, _, user string) (bool, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.members[user], nil
-}
-
-func (r *recorder) Post(_ context.Context, m Outgoing) (string, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.failPost != nil {
-		return "", r.failPost
-	}
-	r.seq++
-	r.posts = append(r.posts, m)
-	if hook := r.onPost; hook != nil {
-		r.mu.Unlock()
-		hook(m)
-		r.mu.Lock()
-	}
-	if r.ghost > 0 {
-		r.ghost--
-		return "", errors.New("slack: 502 Bad Gateway")
-	}
-	return fmt.Sprintf("1700000000.%06d", r.seq), nil
-}
-
-func (r *recorder) Update(_ context.Context, ts string, m Outgoing) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.updates = append(r.updates, m)
-	return nil
-}
-
-func (r *recorder) PostEphemeral(_ context.Context, _ string, m Outgoing) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.ephemeral = append(r.ephemeral, m)
-	return nil
-}
-
-func (r *recorder) PublishHome(_ context.Context, _ string, b []slack.Block) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.homes++
-	r.homeBlock = b
-	return nil
-}
-
-func (r *recorder) Permalink(_ context.Context, ch, ts string) (string, error) {
-	return "https://example.slack.com/archives/" + ch + "/p" + ts, nil
-}
-
-func (r *recorder) respond(_ context.Context, _ string, m *slack.WebhookMessage) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.responses = append(r.responses, m)
-	return nil
-}
 
 // blocksJSON renders blocks as Slack would receive them, for assertions.
 func blocksJSON(t *testing.T, b []slack.Block) string {
@@ -157,7 +47,7 @@ func newFixture(t *testing.T) fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	rec := &recorder{}
+	rec := newRecorder(t)
 	h := &Handlers{
 		KB: kb, Slack: rec, Store: st, Requests: st, Respond: rec.respond, OpsChannel: "C0OPS",
 		Admins: map[string]bool{"UADMIN": true}, Limit: NewRateLimiter(20, time.Minute),

@@ -85,7 +85,7 @@ func (h *Handlers) resolve(ctx context.Context, a Action) error {
 }
 
 func opsText(ho sellerbot.Handoff) string {
-	return fmt.Sprintf("담당자 연결 요청 %s: %s", ho.ID, clip(ho.Question, 200))
+	return fmt.Sprintf("담당자 연결 요청 %s: %s", ho.ID, escape(clip(ho.Question, 200)))
 }
 
 // opsBlocks renders a hand-off in the support team's channel.

@@ -41,7 +41,9 @@ func (h *Handlers) orderAlertsCommand(ctx context.Context, c Command) error {
 	if h.Orders == nil {
 		return userError{"주문 알림이 설정되어 있지 않습니다. 관리자에게 문의해 주세요."}
 	}
-	args := strings.Fields(c.Text)
+	// Arguments are read as plain text; the users to register, as Slack
+	// sent them (<@U123|name>).
+	args := strings.Fields(slackToPlain(c.Text))
 	if len(args) == 0 {
 		return h.ephemeral(ctx, t, orderAlertsHelp, nil)
 	}
@@ -90,10 +92,10 @@ func (h *Handlers) orderAlertsCommand(ctx context.Context, c Command) error {
 		return h.reply(ctx, replyTarget{user: c.User, channel: c.Channel, responseURL: c.ResponseURL},
 			fmt.Sprintf("이 채널에서 업체ID `%s`의 미확인 주문 알림을 껐습니다 (%s님).", seller, userMention(c.User)), nil, false)
 	case "label":
-		label := strings.TrimSpace(strings.Join(args[2:], " "))
+		label := strings.Join(args[2:], " ")
 		label = strings.Trim(label, "[]")
 		if len([]rune(label)) > 30 || strings.ContainsAny(label, "<>*`") {
-			return userError{"라벨은 30자 이내로, <, >, *, ` 없이 입력해 주세요. 예: `/order-alerts label ganashop 위메프-판매관리`"}
+			return userError{"라벨은 30자 이내로, &lt;, &gt;, *, ` 없이 입력해 주세요. 예: `/order-alerts label ganashop 위메프-판매관리`"}
 		}
 		if err := h.Orders.SetSellerLabel(seller, label); err != nil {
 			return fmt.Errorf("setting the label of %s: %w", seller, err)

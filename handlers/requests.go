@@ -48,7 +48,7 @@ func (h *Handlers) requestCommand(ctx context.Context, c Command, f *forms.Form)
 		return userError{"양식을 열 수 없습니다. 명령어를 다시 입력해 주세요."}
 	}
 	v := forms.Values{}
-	text := strings.TrimSpace(c.Text)
+	text := strings.TrimSpace(slackToPlain(c.Text))
 	switch {
 	case text == "":
 	case f.Prefill != "":

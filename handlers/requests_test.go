@@ -108,7 +108,7 @@ func TestSubmitInvalidShowsErrorsPerField(t *testing.T) {
 	v["order_no"] = "2020-08-13A"
 	v["deduct_amount"] = ""
 	v["agreed"] = forms.AgreedNo
-	resp := f.h.OnViewSubmission(context.Background(), submission(forms.CancelRequest, "V1", v))
+	resp := f.submit(context.Background(), submission(forms.CancelRequest, "V1", v))
 	for _, id := range []string{"order_no", "deduct_amount", "agreed"} {
 		if resp.Errors[id] == "" {
 			t.Errorf("no error under %s: %v", id, resp.Errors)
@@ -127,7 +127,7 @@ func TestSubmitStoresThenDelivers(t *testing.T) {
 	var logs bytes.Buffer
 	f.h.Log = slog.New(slog.NewTextHandler(&logs, nil))
 	ctx := context.Background()
-	resp := f.h.OnViewSubmission(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
+	resp := f.submit(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
 	if len(resp.Errors) > 0 || resp.Update == nil || resp.After == nil {
 		t.Fatalf("response %+v; want a confirmation and follow-up work", resp)
 	}
@@ -189,7 +189,7 @@ func TestDoubleSubmissionFilesOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp := f.h.OnViewSubmission(ctx, submission(forms.CancelRequest, "VSAME", goodCancel()))
+			resp := f.submit(ctx, submission(forms.CancelRequest, "VSAME", goodCancel()))
 			if resp.Update != nil {
 				ids[i] = blocksJSON(t, resp.Update.Blocks.BlockSet)
 			}
@@ -217,7 +217,7 @@ func TestSubmitStaleOrUnknown(t *testing.T) {
 	extra := submission(forms.TaxStatus, "V3", goodCancel())
 	unknown := submission("refund-all", "V4", goodCancel())
 	for name, s := range map[string]ViewSubmission{"old version": old, "missing block": missing, "other form's blocks": extra, "unknown callback": unknown} {
-		resp := f.h.OnViewSubmission(ctx, s)
+		resp := f.submit(ctx, s)
 		if resp.Update == nil || resp.After != nil {
 			t.Errorf("%s: %+v; want a notice and nothing done", name, resp)
 			continue
@@ -234,7 +234,7 @@ func TestSubmitStaleOrUnknown(t *testing.T) {
 // file stores a valid cancel request and delivers it.
 func file(t *testing.T, f fixture, viewID string) forms.Request {
 	t.Helper()
-	resp := f.h.OnViewSubmission(context.Background(), submission(forms.CancelRequest, viewID, goodCancel()))
+	resp := f.submit(context.Background(), submission(forms.CancelRequest, viewID, goodCancel()))
 	if resp.After == nil {
 		t.Fatalf("not filed: %+v", resp.Errors)
 	}
@@ -299,7 +299,7 @@ func TestReject(t *testing.T) {
 	}
 	meta := f.slack.views[0].PrivateMetadata
 	sub := func(user, reason string) ViewResponse {
-		return f.h.OnViewSubmission(ctx, ViewSubmission{CallbackID: CallbackReject, ViewID: "VR", User: user, Metadata: meta, Values: map[string]string{"reason": reason}})
+		return f.submit(ctx, ViewSubmission{CallbackID: CallbackReject, ViewID: "VR", User: user, Metadata: meta, Values: map[string]string{"reason": reason}})
 	}
 	if resp := sub("UOPS", "   "); resp.Errors["reason"] == "" {
 		t.Errorf("empty reason accepted: %+v", resp)
@@ -331,7 +331,7 @@ func TestDeliveryRetriesAfterFailure(t *testing.T) {
 	f.h.Now = func() time.Time { return now }
 	ctx := context.Background()
 	f.slack.failPost = errors.New("service_unavailable")
-	resp := f.h.OnViewSubmission(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
+	resp := f.submit(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
 	resp.After(ctx)
 	list, _ := f.store.RequestsBy("USELLER", 0)
 	r := list[0]
@@ -363,7 +363,7 @@ func TestCrashBeforeDeliveryIsCaughtUp(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	// A submission stored, then the process died before its follow-up ran.
-	resp := f.h.OnViewSubmission(ctx, submission(forms.TaxStatus, "V1", map[string]string{
+	resp := f.submit(ctx, submission(forms.TaxStatus, "V1", map[string]string{
 		"company": "가나상사", "seller_id": "ganashop", "current_tax": "simplified", "new_tax": "general",
 		"reg_date": "2026-11-20", "mailorder_date": "2026-10-01", "method": forms.ByFax, "fax": "0212345678",
 		"manager": "김담당", "phone": "01012345678",
@@ -483,7 +483,7 @@ func TestDeliveryDoesNotRepostAfterAmbiguousError(t *testing.T) {
 	f.h.Now = func() time.Time { return now }
 	ctx := context.Background()
 	f.slack.ghost = 2 // the ops message and the receipt both "fail" but go out
-	resp := f.h.OnViewSubmission(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
+	resp := f.submit(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
 	resp.After(ctx)
 	now = now.Add(10 * time.Minute)
 	if err := f.h.DeliverPending(ctx, f.store); err != nil {
@@ -492,8 +492,8 @@ func TestDeliveryDoesNotRepostAfterAmbiguousError(t *testing.T) {
 	if len(f.slack.posts) != 2 {
 		t.Errorf("%d posts; want the ops message and the receipt once each", len(f.slack.posts))
 	}
-	if f.slack.lookups != 2 {
-		t.Errorf("%d lookups; want 2", f.slack.lookups)
+	if len(f.slack.lookups) != 2 {
+		t.Errorf("%d lookups; want 2", len(f.slack.lookups))
 	}
 	list, _ := f.store.RequestsBy("USELLER", 0)
 	if r := list[0]; len(r.Pending) != 0 || r.OpsTS == "" {
@@ -506,7 +506,7 @@ func TestDeliveryDoesNotRepostAfterAmbiguousError(t *testing.T) {
 func TestStatusChangeDuringDelivery(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	resp := f.h.OnViewSubmission(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
+	resp := f.submit(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
 	list, _ := f.store.RequestsBy("USELLER", 0)
 	id := list[0].ID
 	changed := 0
@@ -544,7 +544,7 @@ func TestStatusChangeDuringDelivery(t *testing.T) {
 func TestSubmitRefusedWithoutDestination(t *testing.T) {
 	f := newFixture(t)
 	f.h.OpsChannel = ""
-	resp := f.h.OnViewSubmission(context.Background(), submission(forms.CancelRequest, "V1", goodCancel()))
+	resp := f.submit(context.Background(), submission(forms.CancelRequest, "V1", goodCancel()))
 	if len(resp.Errors) != 1 || resp.After != nil {
 		t.Fatalf("response %+v; want one error and nothing filed", resp)
 	}
@@ -566,7 +566,7 @@ func TestSubmitHiddenFieldRedraws(t *testing.T) {
 		"type": forms.APIOrder, "company": "가나상사", "company_no": "12345", "contract_no": "67890", "seller_id": "ganashop",
 		"manager": "김담당", "email": "kim@gana.co.kr", "solution": "자체개발", "sales_url": "https://shop.interpark.com/gana",
 	}
-	resp := f.h.OnViewSubmission(context.Background(), submission(forms.APIKey, "V1", v))
+	resp := f.submit(context.Background(), submission(forms.APIKey, "V1", v))
 	if resp.Update == nil || resp.After != nil {
 		t.Fatalf("response %+v; want the form redrawn", resp)
 	}

@@ -1,0 +1,44 @@
+package handlers
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Text arrives from Slack in its wire format (messages and slash commands:
+// &, < and > escaped, mentions and links as <...>) and leaves it as mrkdwn.
+// In between the handlers keep plain text, so that user text is escaped
+// exactly once, where it is written into a message.
+
+// slackToken is one <...> sequence of Slack's wire format.
+var slackToken = regexp.MustCompile(`<([^<>]*)>`)
+
+// slackEntities are the only entities Slack sends.
+var slackEntities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+
+// slackToPlain turns Slack's wire format into plain text: a mention reads
+// @name (or @U123), a channel #name, a link its label and address, a
+// special mention @channel / @here; entities are unescaped. Nothing in the
+// result pings anyone until it is written back without escaping.
+func slackToPlain(s string) string {
+	s = slackToken.ReplaceAllStringFunc(s, func(tok string) string {
+		target, label, hasLabel := strings.Cut(tok[1:len(tok)-1], "|")
+		switch {
+		case strings.HasPrefix(target, "@"), strings.HasPrefix(target, "#"):
+			if hasLabel && label != "" {
+				return target[:1] + strings.TrimPrefix(label, target[:1])
+			}
+			return target
+		case strings.HasPrefix(target, "!subteam^"), strings.HasPrefix(target, "!date^"):
+			return label
+		case strings.HasPrefix(target, "!"):
+			return "@" + strings.TrimPrefix(target, "!")
+		case !hasLabel || label == "":
+			return target
+		case strings.Contains(target, label):
+			return label // a link Slack made of what the user typed
+		}
+		return label + " (" + target + ")"
+	})
+	return slackEntities.Replace(s)
+}
