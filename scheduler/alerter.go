@@ -786,7 +786,7 @@ func (a *Alerter) report(ctx context.Context, slot orders.Slot) error {
 			return nil // not finished yet: reported when it is
 		}
 		if s.State == orders.SendFailed {
-			failed = append(failed, fmt.Sprintf("• 업체ID `%s` → <#%s>: %s", s.Seller, s.Channel, reasonKorean(s.Error)))
+			failed = append(failed, fmt.Sprintf("• 업체ID `%s` → <#%s>: %s", s.Seller, s.Channel, escape(reasonKorean(s.Error))))
 		}
 	}
 	if len(failed) > 0 && a.OpsChannel != "" {
@@ -831,10 +831,9 @@ func reasonKorean(code string) string {
 // AlertMessage is the alert in the marketplace's wording, with the window
 // and the 주문 목록 보기 button.
 func AlertMessage(label, seller string, n int, slot orders.Slot) (string, []slack.Block) {
-	text := fmt.Sprintf("[%s] 현재 확인하실 신규주문건이 %d건 있습니다.", label, n)
+	text := alertText(escape(label), n, slot.Delayed)
 	ctxLine := fmt.Sprintf("업체ID %s · 주문 기간 %s (한국 시간)", seller, slot.Window.String())
 	if slot.Delayed {
-		text += " (지연 발송)"
 		ctxLine += " · ⏰ 지연 발송: 예정 시각(" + slot.At.In(sellerbot.KST).Format("01/02 15:04") + ")보다 늦게 보내 드립니다."
 	}
 	v, _ := json.Marshal(orders.AlertButton{Seller: seller, Start: slot.Window.Start.Unix(), End: slot.Window.End.Unix()})
@@ -845,6 +844,18 @@ func AlertMessage(label, seller string, n int, slot orders.Slot) (string, []slac
 		slack.NewActionBlock("order_alert", btn),
 	}
 }
+
+// alertText is the marketplace's wording; label is as it is shown.
+func alertText(label string, n int, delayed bool) string {
+	text := fmt.Sprintf("[%s] 현재 확인하실 신규주문건이 %d건 있습니다.", label, n)
+	if delayed {
+		text += " (지연 발송)"
+	}
+	return text
+}
+
+// escape shows text literally in mrkdwn.
+var escape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace
 
 // Preview is what a slot would send for one seller.
 type Preview struct {
@@ -886,7 +897,7 @@ func (a *Alerter) Preview(at time.Time) ([]Preview, error) {
 	}
 	out := []Preview{}
 	for seller, n := range counts {
-		text, _ := AlertMessage(label(labels, seller), seller, n, orders.Slot{At: slotAt, Window: w})
+		text := alertText(label(labels, seller), n, false)
 		chs := channels[seller]
 		if chs == nil {
 			chs = []string{}

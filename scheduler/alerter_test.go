@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,12 +16,15 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sellerbot/sellerbot/boltstore"
+	"github.com/sellerbot/sellerbot/internal/slackfake"
 	"github.com/sellerbot/sellerbot/orders"
 )
 
 // fakeSlack is an in-memory Slack: it keeps posts with their metadata key
-// and fails as scripted.
+// and fails as scripted. Every post is checked by the strict fake's rules
+// (alerts mention nobody): what Slack refuses is refused.
 type fakeSlack struct {
+	t       testing.TB
 	mu      sync.Mutex
 	posts   []Message
 	ts      int
@@ -31,6 +35,13 @@ type fakeSlack struct {
 }
 
 func (f *fakeSlack) PostMessage(_ context.Context, m Message) (string, error) {
+	if err := slackfake.Allow().Blocks(m.Text, m.Blocks); err != nil {
+		f.t.Errorf("chat.postMessage to %s: %v", m.Channel, err)
+		var b *slackfake.Breach
+		if errors.As(err, &b) && b.Limit() {
+			return "", slack.SlackErrorResponse{Err: b.Code}
+		}
+	}
 	f.mu.Lock()
 	if errs := f.fail[m.Channel]; len(errs) > 0 {
 		f.fail[m.Channel] = errs[1:]
@@ -93,7 +104,7 @@ func newFixture(t *testing.T, now string) *fixture {
 	}
 	t.Cleanup(func() { st.Close() })
 	sched, _ := ParseSpec(DefaultSpec)
-	f := &fixture{store: st, slack: &fakeSlack{fail: map[string][]error{}, ghost: map[string]bool{}}, now: kstTime(now)}
+	f := &fixture{store: st, slack: &fakeSlack{t: t, fail: map[string][]error{}, ghost: map[string]bool{}}, now: kstTime(now)}
 	f.a = &Alerter{
 		Store: st, Slack: f.slack, Schedule: sched, Spec: DefaultSpec, Grace: 3 * time.Hour,
 		OpsChannel: "C0OPS", PerChannel: time.Millisecond, Workers: 4, MaxTries: 4,
