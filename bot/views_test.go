@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/sellerbot/sellerbot/handlers"
+	"github.com/sellerbot/sellerbot/internal/slackfake"
 )
 
 // The shared view_submission payload reaches the handler flattened, and
@@ -53,6 +54,9 @@ func TestViewSubmissionHTTP(t *testing.T) {
 				t.Fatalf("status %d", w.Code)
 			}
 			got := w.Body.String()
+			if err := slackfake.Allow().ViewResponse([]byte(got)); err != nil {
+				t.Errorf("Slack would refuse the answer: %v", err)
+			}
 			if len(tt.wantBody) == 0 && got != "" {
 				t.Errorf("body %q; want empty", got)
 			}

@@ -156,6 +156,9 @@ func (s *Server) check(c Call) error {
 	r := s.cfg.Rules
 	switch c.Method {
 	case "chat.postMessage", "chat.update", "chat.postEphemeral", "respond":
+		if ln := c.Arg("link_names"); ln == "true" || ln == "1" {
+			return &Breach{Code: "fake_unsafe_text", Problems: []string{"link_names: a user's @channel would ping"}}
+		}
 		return r.Message(c.Arg("text"), []byte(c.Arg("blocks")))
 	case "views.open", "views.update", "views.push", "views.publish":
 		return r.View([]byte(c.Arg("view")))
