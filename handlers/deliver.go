@@ -325,7 +325,7 @@ func opsRequestBlocks(r forms.Request) []slack.Block {
 	}
 	if len(notes) > 0 {
 		// A context block holds at most 10 elements: join the lines.
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(clip(strings.Join(notes, "\n"), 2900))))
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(clipMrkdwn(strings.Join(notes, "\n"), sectionLimit))))
 	}
 	var buttons []slack.BlockElement
 	if r.Status == forms.Received {

@@ -198,7 +198,7 @@ func generatedBlocks(res llm.Result, private bool) []slack.Block {
 		srcs = append(srcs, fmt.Sprintf("[%d] *%s* · %s", n, escape(a.Title), escape(a.Source)))
 	}
 	return []slack.Block{
-		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, escape(clip(res.Generated, 2900)), false, false), nil, nil),
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, clipMrkdwn(escape(res.Generated), sectionLimit), false, false), nil, nil),
 		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
 			clip("🤖 아래 문서를 바탕으로 작성한 답변입니다. 📄 출처: "+strings.Join(srcs, ", "), 2000), false, false)),
 		slack.NewActionBlock("", buttons...),

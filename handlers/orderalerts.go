@@ -26,7 +26,7 @@ type OrderStore interface {
 const orderAlertsHelp = "*주문 알림 명령*\n" +
 	"• `/order-alerts on 업체ID` 이 채널에서 해당 업체의 미확인 주문 알림을 받습니다 (기본: 매일 10시, 15시).\n" +
 	"• `/order-alerts off 업체ID` 이 채널의 알림을 끕니다.\n" +
-	"• `/order-alerts status` 이 채널이 받는 알림을 봅니다.\n" +
+	"• `/order-alerts status [페이지]` 이 채널이 받는 알림을 봅니다 (50건씩).\n" +
 	"• `/order-alerts label 업체ID 라벨` 알림 앞의 [라벨]을 바꿉니다 (비우면 기본값 인터파크-판매관리).\n" +
 	"• `/order-alerts register 업체ID @사용자` / `unregister` 업체 담당자를 등록·해제합니다 (관리자)."
 
@@ -49,7 +49,11 @@ func (h *Handlers) orderAlertsCommand(ctx context.Context, c Command) error {
 	}
 	sub := strings.ToLower(args[0])
 	if sub == "status" {
-		return h.alertStatus(ctx, t, c.Channel)
+		n, ok := pageArg(strings.Join(args[1:], " "))
+		if !ok {
+			return userError{"`/order-alerts status` 뒤에는 페이지 번호만 입력할 수 있습니다. 예: `/order-alerts status 2`"}
+		}
+		return h.alertStatus(ctx, t, c.Channel, n)
 	}
 	switch sub {
 	case "on", "off", "label", "register", "unregister":
@@ -160,7 +164,8 @@ func (h *Handlers) alertsOn(ctx context.Context, t replyTarget, c Command, selle
 	return h.reply(ctx, replyTarget{user: c.User, channel: c.Channel, responseURL: c.ResponseURL}, text, nil, false)
 }
 
-func (h *Handlers) alertStatus(ctx context.Context, t replyTarget, channel string) error {
+// alertStatus lists the channel's subscriptions, 50 a page.
+func (h *Handlers) alertStatus(ctx context.Context, t replyTarget, channel string, page int) error {
 	subs, err := h.Orders.Subscriptions()
 	if err != nil {
 		return fmt.Errorf("reading subscriptions: %w", err)
@@ -175,7 +180,9 @@ func (h *Handlers) alertStatus(ctx context.Context, t replyTarget, channel strin
 		return h.ephemeral(ctx, t, "이 채널은 주문 알림을 받고 있지 않습니다. `/order-alerts on 업체ID` 로 켤 수 있습니다.", nil)
 	}
 	sort.Strings(here)
-	return h.ephemeral(ctx, t, "*이 채널이 받는 주문 알림*\n"+strings.Join(here, "\n"), nil)
+	l := list{title: fmt.Sprintf("*이 채널이 받는 주문 알림* (%d건)", len(here)), lines: here, per: 50,
+		more: func(p int) string { return fmt.Sprintf("/order-alerts status %d", p) }}
+	return h.showList(ctx, t, fmt.Sprintf("이 채널이 받는 주문 알림 %d건", len(here)), l, page)
 }
 
 // orderList shows, privately, the orders an alert counted that are still

@@ -356,22 +356,26 @@ func (h *Handlers) submitReject(ctx context.Context, s ViewSubmission) ViewRespo
 	return ViewResponse{After: func(ctx context.Context) { h.Deliver(ctx, id) }}
 }
 
-// requestsCommand lists the user's requests privately.
+// requestsCommand lists the user's requests privately, newest first, 20
+// a page (/requests 2 shows the next).
 func (h *Handlers) requestsCommand(ctx context.Context, c Command) error {
 	t := replyTarget{user: c.User, channel: c.Channel, responseURL: c.ResponseURL}
-	list, err := h.Requests.RequestsBy(c.User, 20)
+	n, ok := pageArg(slackToPlain(c.Text))
+	if !ok {
+		return userError{"`/requests` 뒤에는 페이지 번호만 입력할 수 있습니다. 예: `/requests 2`"}
+	}
+	all, err := h.Requests.RequestsBy(c.User, 0)
 	if err != nil {
 		return fmt.Errorf("listing requests of %s: %w", c.User, err)
 	}
-	if len(list) == 0 {
+	if len(all) == 0 {
 		return h.ephemeral(ctx, t, "아직 접수하신 요청이 없습니다.\n"+formCommands, nil)
 	}
-	var sb strings.Builder
-	sb.WriteString("*내 요청* (최근 20건)\n")
-	for _, r := range list {
-		sb.WriteString(requestLine(r) + "\n")
+	l := list{title: fmt.Sprintf("*내 요청* (전체 %d건, 최근 순)", len(all)), per: 20, more: func(p int) string { return fmt.Sprintf("/requests %d", p) }}
+	for _, r := range all {
+		l.lines = append(l.lines, requestLine(r))
 	}
-	return h.ephemeral(ctx, t, sb.String(), nil)
+	return h.showList(ctx, t, fmt.Sprintf("내 요청 %d건", len(all)), l, n)
 }
 
 const formCommands = "• `/cancel-request 주문번호` 발송 후 직권 취소·환불 요청\n• `/tax-status` 과세여부 정보변경 요청\n• `/api-key` API 인증키·주문 API·호출수 증량 신청"
@@ -389,29 +393,28 @@ func requestLine(r forms.Request) string {
 	return s
 }
 
-// openRequestsBlocks lists a user's open requests for App Home.
+// openRequestsBlocks lists a user's open requests for App Home (20; the
+// rest through /requests).
 func (h *Handlers) openRequestsBlocks(user string) []slack.Block {
 	if h.Requests == nil {
 		return nil
 	}
-	list, err := h.Requests.RequestsBy(user, 0)
+	formsBlock := slack.NewSectionBlock(mrkdwn("*요청 양식*\n"+formCommands), nil, nil)
+	all, err := h.Requests.RequestsBy(user, 0)
 	if err != nil {
 		h.log().Error("listing requests for App Home failed", "user", user, "err", err)
-		return []slack.Block{slack.NewSectionBlock(mrkdwn("*진행 중인 내 요청*\n지금은 목록을 불러오지 못했습니다. `/requests` 로 확인해 주세요."), nil, nil)}
+		return []slack.Block{slack.NewSectionBlock(mrkdwn("*진행 중인 내 요청*\n지금은 목록을 불러오지 못했습니다. `/requests` 로 확인해 주세요."), nil, nil), formsBlock}
 	}
-	var open []string
-	for _, r := range list {
-		if r.Status.Open() && len(open) < 20 {
-			open = append(open, requestLine(r))
+	l := list{title: "*진행 중인 내 요청*", per: 20, more: func(int) string { return "/requests" }}
+	for _, r := range all {
+		if r.Status.Open() {
+			l.lines = append(l.lines, requestLine(r))
 		}
 	}
-	text := "*진행 중인 내 요청*\n"
-	if len(open) == 0 {
-		text += "진행 중인 요청이 없습니다.\n\n*요청 양식*\n" + formCommands
-	} else {
-		text += strings.Join(open, "\n") + "\n\n*요청 양식*\n" + formCommands
+	if len(l.lines) == 0 {
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(l.title+"\n진행 중인 요청이 없습니다."), nil, nil), formsBlock}
 	}
-	return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}
+	return append(l.page(1), formsBlock)
 }
 
 func kst(t time.Time) string {

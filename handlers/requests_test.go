@@ -446,7 +446,7 @@ func TestRequestsListAndHome(t *testing.T) {
 	}
 	r := file(t, f, "V1")
 	f.h.OnCommand(ctx, Command{Name: "/requests", User: "USELLER", ResponseURL: "https://hooks/z"})
-	list := f.slack.responses[len(f.slack.responses)-1].Text
+	list := blocksJSON(t, f.slack.responses[len(f.slack.responses)-1].Blocks.BlockSet)
 	if !strings.Contains(list, r.ID) || !strings.Contains(list, "접수") {
 		t.Errorf("list %q", list)
 	}
