@@ -130,7 +130,7 @@ func TestOrderAlertsCommand(t *testing.T) {
 		{name: "status lists this channel's alerts",
 			before:   []step{{"UADMIN", "C1", "on nara"}, {"UADMIN", "C1", "on ganashop"}, {"UADMIN", "C2", "on bada"}},
 			cmd:      step{"U1", "C1", "status"},
-			want:     []string{"*이 채널이 받는 주문 알림* (2건)", `• 업체ID `+"`ganashop`"+` (<@UADMIN>님, 11-23 10:00 설정)\n• 업체ID `+"`nara`"+` (<@UADMIN>님, 11-23 10:00 설정)`},
+			want:     []string{"*이 채널이 받는 주문 알림* (2건)", `• 업체ID ` + "`ganashop`" + ` (<@UADMIN>님, 11-23 10:00 설정)\n• 업체ID ` + "`nara`" + ` (<@UADMIN>님, 11-23 10:00 설정)`},
 			notWant:  []string{"bada"},
 			wantSubs: []string{"bada@C2 by UADMIN", "ganashop@C1 by UADMIN", "nara@C1 by UADMIN"}},
 		{name: "status with none",
