@@ -32,10 +32,25 @@ type buttonValue struct {
 	Generated bool   `json:"g,omitempty"` // the answer was written by the language model
 }
 
-func encodeValue(v buttonValue) string {
-	v.Question = clip(v.Question, 400) // a button value holds at most 2,000 characters
-	b, _ := json.Marshal(v)
-	return string(b)
+// maxValueBytes bounds a button's value as sent: Slack takes 2,000
+// characters, and JSON escaping (\u003c for <, \" for ") makes a question
+// longer than it reads.
+const maxValueBytes = 2000
+
+func encodeValue(v buttonValue) string { return encodeBounded(v, 400, maxValueBytes) }
+
+// encodeBounded encodes v with its question cut to at most runes runes,
+// then shorter until the encoding fits in limit bytes.
+func encodeBounded(v buttonValue, runes, limit int) string {
+	q := []rune(clip(v.Question, runes))
+	for {
+		v.Question = string(q)
+		b, _ := json.Marshal(v)
+		if len(b) <= limit || len(q) == 0 {
+			return string(b)
+		}
+		q = q[:min(len(q)-1, len(q)*limit/len(b))]
+	}
 }
 
 func decodeValue(s string) buttonValue {
@@ -53,7 +68,7 @@ func (h *Handlers) OnMessage(ctx context.Context, m Message) {
 		thread = m.TS
 	}
 	t := replyTarget{user: m.User, channel: m.Channel, threadTS: thread}
-	q := slackToPlain(stripMention(m.Text))
+	q := cleanQuestion(slackToPlain(stripMention(m.Text)))
 	if err := h.answer(ctx, t, q, turnKey(m.Channel, thread, m.User), false); err != nil {
 		h.fail(ctx, "message", t, q, err)
 	}
@@ -65,7 +80,7 @@ func (h *Handlers) faqCommand(ctx context.Context, c Command) error {
 	if strings.TrimSpace(c.Text) == "" {
 		return userError{"질문을 함께 입력해 주세요. 예: `/faq KYC 심사 기간이 얼마나 걸리나요?`"}
 	}
-	return h.answer(ctx, t, slackToPlain(c.Text), "", true)
+	return h.answer(ctx, t, cleanQuestion(slackToPlain(c.Text)), "", true)
 }
 
 // answer finds the answer to q and posts it to t. turn, when set, names the
@@ -114,7 +129,7 @@ func (h *Handlers) answer(ctx context.Context, t replyTarget, q, turn string, pr
 		text = apology
 		blocks = []slack.Block{
 			slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, apology, false, false), nil, nil),
-			slack.NewActionBlock("", handoffButton(q)),
+			slack.NewActionBlock("", apologyHandoff(q)),
 		}
 	} else if err != nil {
 		return err
@@ -268,6 +283,13 @@ func button(actionID, text, value, style string) *slack.ButtonBlockElement {
 
 func handoffButton(question string) *slack.ButtonBlockElement {
 	return button(ActionHandoff, "담당자 연결", encodeValue(buttonValue{Question: question}), "primary")
+}
+
+// apologyHandoff is the 담당자 연결 of an apology. Its value is shorter
+// than any answer's, so an apology never repeats the payload of a message
+// Slack refused.
+func apologyHandoff(question string) *slack.ButtonBlockElement {
+	return button(ActionHandoff, "담당자 연결", encodeBounded(buttonValue{Question: question}, 200, 600), "primary")
 }
 
 // stripMention removes the leading <@U123> of an app_mention.

@@ -196,9 +196,14 @@ func (h *Handlers) fail(ctx context.Context, where string, target replyTarget, q
 	}
 	blocks := []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil),
-		slack.NewActionBlock("", handoffButton(question)),
+		slack.NewActionBlock("", apologyHandoff(question)),
 	}
-	if perr := h.reply(ctx, target, text, blocks, true); perr != nil {
+	perr := h.reply(ctx, target, text, blocks, true)
+	if perr != nil {
+		// Never silent: the words alone, if the blocks were the trouble.
+		perr = h.reply(ctx, target, text, nil, true)
+	}
+	if perr != nil {
 		h.log().Error("could not tell the user about a failure", "handler", where, "user", target.user, "err", perr)
 	}
 }
@@ -215,7 +220,10 @@ type replyTarget struct {
 // response_url carry it privately.
 func (h *Handlers) reply(ctx context.Context, t replyTarget, text string, blocks []slack.Block, ephemeralOK bool) error {
 	if t.responseURL != "" && h.Respond != nil {
-		msg := &slack.WebhookMessage{Text: text, Blocks: &slack.Blocks{BlockSet: blocks}}
+		msg := &slack.WebhookMessage{Text: text}
+		if len(blocks) > 0 {
+			msg.Blocks = &slack.Blocks{BlockSet: blocks}
+		}
 		if ephemeralOK {
 			msg.ResponseType = slack.ResponseTypeEphemeral
 		} else {

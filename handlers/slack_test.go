@@ -42,7 +42,9 @@ type recorder struct {
 	onPost    func(Outgoing)           // called after a post is recorded, without the lock
 	lookups   []time.Time              // when FindPosted was called (by the handlers' clock)
 	clock     func() time.Time
-	refused   int // payloads the rules refused
+	refused   int        // payloads the rules refused
+	refuse    int        // the next n posts are refused as Slack refuses a bad payload
+	refusals  []Outgoing // what was refused that way
 }
 
 func newRecorder(t testing.TB) *recorder { return &recorder{t: t, rules: actors} }
@@ -114,6 +116,11 @@ func (r *recorder) Post(_ context.Context, m Outgoing) (string, error) {
 	}
 	if err := r.check("chat.postMessage", r.rules.Blocks(m.Text, m.Blocks)); err != nil {
 		return "", err
+	}
+	if r.refuse > 0 {
+		r.refuse--
+		r.refusals = append(r.refusals, m)
+		return "", slack.SlackErrorResponse{Err: "invalid_blocks"}
 	}
 	r.seq++
 	r.posts = append(r.posts, m)

@@ -3,6 +3,7 @@ package handlers
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // Text arrives from Slack in its wire format (messages and slash commands:
@@ -41,4 +42,23 @@ func slackToPlain(s string) string {
 		return label + " (" + target + ")"
 	})
 	return slackEntities.Replace(s)
+}
+
+// cleanQuestion readies a user's question: invalid UTF-8 repaired, control
+// characters gone (line breaks and tabs become spaces), runs of space
+// collapsed. Control characters mean nothing to the knowledge base and,
+// escaped in JSON as \u0001, would inflate every button that carries the
+// question.
+func cleanQuestion(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t' || r == '\r':
+			return ' '
+		case unicode.IsControl(r) || r == '\u200b' || r == '\ufeff':
+			return -1
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
 }
