@@ -52,7 +52,9 @@ func (h *Handlers) requestCommand(ctx context.Context, c Command, f *forms.Form)
 	switch {
 	case text == "":
 	case f.Prefill != "":
-		v[f.Prefill] = text
+		if val, ok := prefill(f, text, h.now()); ok {
+			v[f.Prefill] = val
+		}
 	case f.Kind == forms.APIKey:
 		v["type"] = apiTypeFromText(text)
 	}
@@ -65,6 +67,24 @@ func (h *Handlers) requestCommand(ctx context.Context, c Command, f *forms.Form)
 	}
 	h.count("forms_opened")
 	return nil
+}
+
+// prefill finds the value of the form's Prefill field in a command's text:
+// the text, or one of its words, when it is a valid entry for that field
+// (/cancel-request 202008131105904, /cancel-request 주문번호 2020-0813-1105904
+// 고객 변심); anything else is not put into the modal, whose field could
+// not hold it.
+func prefill(f *forms.Form, text string, now time.Time) (string, bool) {
+	fl, ok := f.Field(f.Prefill)
+	if !ok {
+		return "", false
+	}
+	for _, s := range append([]string{text}, strings.Fields(text)...) {
+		if val, msg := fl.Check(s, now); msg == "" && val != "" {
+			return val, true
+		}
+	}
+	return "", false
 }
 
 func isTriggerError(err error) bool {

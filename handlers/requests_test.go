@@ -57,6 +57,9 @@ func TestRequestCommandOpensForm(t *testing.T) {
 		wantIn     string // in the modal JSON
 	}{
 		{"/cancel-request", "202008131105904", []string{"order_no", "buyer", "product", "quantity", "reason", "deduct", "deduct_amount", "refund", "agreed", "refund_account", "manager", "detail"}, `"initial_value":"202008131105904"`},
+		{"/cancel-request", "주문번호 2020-0813-1105904 고객 변심", []string{"order_no"}, `"initial_value":"202008131105904"`},
+		{"/cancel-request", strings.Repeat("주문번호는 202008131105904 인데요 ", 300), []string{"order_no"}, `"initial_value":"202008131105904"`},
+		{"/cancel-request", strings.Repeat("취소해 주세요 ", 400), []string{"order_no"}, `"text":"예: 202008131105904","emoji":false},"max_length":20}`},
 		{"/tax-status", "", []string{"company", "seller_id", "current_tax", "new_tax", "reg_date", "mailorder_date", "method", "fax", "manager", "phone"}, "02-6924-9010"},
 		{"/api-key", "", []string{"type", "company", "company_no", "contract_no", "seller_id", "manager", "email", "solution", "sales_url", "ips", "quota"}, "관리계정(ID)관리"},
 		{"/api-key", "주문 API", []string{"type", "ips"}, `"value":"order"`},
