@@ -235,6 +235,7 @@ func TestHandoffAndResolve(t *testing.T) {
 	if len(f.slack.responses) != 1 || !strings.Contains(f.slack.responses[0].Text, "담당자에게 전달했습니다") {
 		t.Errorf("asker not told: %+v", f.slack.responses)
 	}
+	f.slack.members = map[string]bool{"U9": true} // of the ops channel
 	resolve := Action{ActionID: ActionResolve, Value: "HO-20261123-0001", User: "U9", Channel: "C0OPS", MessageTS: "1700000000.000001"}
 	f.h.OnAction(ctx, resolve)
 	f.h.OnAction(ctx, resolve) // a double click changes nothing more
@@ -322,5 +323,32 @@ func TestAppHome(t *testing.T) {
 	f.h.OnAppHome(context.Background(), "U1")
 	if f.slack.homes != 1 {
 		t.Errorf("App Home published %d times; want 1", f.slack.homes)
+	}
+}
+
+// 해결됨 is the support team's, like 처리중/완료/반려: anyone else who can
+// see the ops message is refused, and neither the message nor the seller
+// hears of it.
+func TestResolveNeedsTheSupportTeam(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.slack.members = map[string]bool{"UOPS": true}
+	f.h.OnAction(ctx, Action{ActionID: ActionHandoff, Value: encodeValue(buttonValue{Question: "정산 문의"}), User: "U1", Channel: "D1", MessageTS: "2.0", ResponseURL: "https://hooks/x"})
+	posts := len(f.slack.posts)
+	f.h.OnAction(ctx, Action{ActionID: ActionResolve, Value: "HO-20261123-0001", User: "USTRANGER", Channel: "C0OPS", MessageTS: "1700000000.000001", ResponseURL: "https://hooks/y"})
+	if len(f.slack.updates) != 0 || len(f.slack.posts) != posts {
+		t.Errorf("a stranger's 해결됨 changed the message or told the seller: updates %d, posts %d", len(f.slack.updates), len(f.slack.posts)-posts)
+	}
+	if last := f.slack.responses[len(f.slack.responses)-1]; !strings.Contains(last.Text, "지원팀 채널 멤버나 관리자만") {
+		t.Errorf("the stranger was told %q", last.Text)
+	}
+	if ho, _ := f.store.Handoff("HO-20261123-0001"); ho.Status != sellerbot.HandoffOpen {
+		t.Errorf("hand-off %s after a stranger's 해결됨", ho.Status)
+	}
+	for _, user := range []string{"UOPS", "UADMIN"} {
+		f.h.OnAction(ctx, Action{ActionID: ActionResolve, Value: "HO-20261123-0001", User: user, Channel: "C0OPS", MessageTS: "1700000000.000001", ResponseURL: "https://hooks/y"})
+	}
+	if ho, _ := f.store.Handoff("HO-20261123-0001"); ho.Status != sellerbot.HandoffResolved || ho.ResolvedBy != "UOPS" {
+		t.Errorf("hand-off %+v; want resolved by the ops member", ho)
 	}
 }

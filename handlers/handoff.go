@@ -58,8 +58,18 @@ func (h *Handlers) handoff(ctx context.Context, a Action, v buttonValue) error {
 	return h.ephemeral(ctx, asker, text, nil)
 }
 
-// resolve marks a hand-off done, updates the ops message and tells the asker.
+// resolve marks a hand-off done, updates the ops message and tells the
+// asker. Like a request's status, only the support team may do it.
 func (h *Handlers) resolve(ctx context.Context, a Action) error {
+	ok, err := h.canManage(ctx, a.User)
+	if err != nil {
+		return fmt.Errorf("checking who may resolve %s: %w", a.Value, err)
+	}
+	if !ok {
+		h.count("handoffs_refused")
+		h.log().Warn("해결됨 refused: not in the support team", "handoff", a.Value, "user", a.User)
+		return h.ephemeral(ctx, replyTarget{user: a.User, channel: a.Channel, responseURL: a.ResponseURL}, notAllowedHandoff, nil)
+	}
 	ho, err := h.Store.UpdateHandoff(a.Value, func(x *sellerbot.Handoff) error {
 		if x.Status == sellerbot.HandoffResolved {
 			return errAlreadyResolved
@@ -83,6 +93,8 @@ func (h *Handlers) resolve(ctx context.Context, a Action) error {
 	}
 	return nil
 }
+
+const notAllowedHandoff = "해결됨은 지원팀 채널 멤버나 관리자만 누를 수 있습니다."
 
 func opsText(ho sellerbot.Handoff) string {
 	return fmt.Sprintf("담당자 연결 요청 %s: %s", ho.ID, escape(clip(ho.Question, 200)))
