@@ -31,7 +31,8 @@ const (
 
 // Handoff is a question passed to the support team.
 type Handoff struct {
-	ID         string    `json:"id"` // HO-20261123-0001
+	ID         string    `json:"id"`            // HO-20261123-0001
+	Key        string    `json:"key,omitempty"` // the click that asked for it: a repeat files nothing new
 	At         time.Time `json:"at"`
 	User       string    `json:"user"`
 	Channel    string    `json:"channel"`   // where the seller asked

@@ -21,13 +21,14 @@ import (
 var ErrLocked = errors.New("database is locked by another sellerbot process")
 
 var (
-	bucketEvents   = []byte("events")   // event id -> unix seconds first seen
-	bucketFeedback = []byte("feedback") // seq -> Feedback
-	bucketDeclines = []byte("declines") // seq -> Decline
-	bucketHandoffs = []byte("handoffs") // id -> Handoff
-	bucketTurns    = []byte("turns")    // channel/thread -> Turn
-	bucketCounters = []byte("counters") // name -> uint64
-	allBuckets     = [][]byte{bucketEvents, bucketFeedback, bucketDeclines, bucketHandoffs, bucketTurns, bucketCounters,
+	bucketEvents      = []byte("events")       // event id -> unix seconds first seen
+	bucketFeedback    = []byte("feedback")     // seq -> Feedback
+	bucketDeclines    = []byte("declines")     // seq -> Decline
+	bucketHandoffs    = []byte("handoffs")     // id -> Handoff
+	bucketHandoffKeys = []byte("handoff_keys") // Handoff.Key -> id
+	bucketTurns       = []byte("turns")        // channel/thread -> Turn
+	bucketCounters    = []byte("counters")     // name -> uint64
+	allBuckets        = [][]byte{bucketEvents, bucketFeedback, bucketDeclines, bucketHandoffs, bucketHandoffKeys, bucketTurns, bucketCounters,
 		bucketRequests, bucketRequestKeys, bucketRequestUser, bucketRequestTodo,
 		bucketOrders, bucketOrdersTime, bucketAlertSubs, bucketSellerUsers, bucketSellerLabel,
 		bucketAlertSlots, bucketAlertSends, bucketAlertTodo, bucketAlertState, bucketVectors}
@@ -149,9 +150,23 @@ func (s *Store) Declines() ([]sellerbot.Decline, error) {
 }
 
 // CreateHandoff stores a new hand-off and gives it an id like
-// HO-20261123-0001 (numbered per day, Korea time).
-func (s *Store) CreateHandoff(h sellerbot.Handoff) (sellerbot.Handoff, error) {
-	err := s.db.Update(func(tx *bolt.Tx) error {
+// HO-20261123-0001 (numbered per day, Korea time). While a hand-off with
+// the same Key is open, it is returned instead with created false: the
+// same click delivered twice files one hand-off.
+func (s *Store) CreateHandoff(h sellerbot.Handoff) (stored sellerbot.Handoff, created bool, err error) {
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		if h.Key != "" {
+			if id := tx.Bucket(bucketHandoffKeys).Get([]byte(h.Key)); id != nil {
+				if v := tx.Bucket(bucketHandoffs).Get(id); v != nil {
+					if err := json.Unmarshal(v, &stored); err != nil {
+						return err
+					}
+					if stored.Status != sellerbot.HandoffResolved {
+						return nil
+					}
+				}
+			}
+		}
 		day := h.At.In(sellerbot.KST).Format("20060102")
 		n, err := nextCounter(tx, "handoff-"+day)
 		if err != nil {
@@ -161,9 +176,15 @@ func (s *Store) CreateHandoff(h sellerbot.Handoff) (sellerbot.Handoff, error) {
 		if h.Status == "" {
 			h.Status = sellerbot.HandoffOpen
 		}
+		stored, created = h, true
+		if h.Key != "" {
+			if err := tx.Bucket(bucketHandoffKeys).Put([]byte(h.Key), []byte(h.ID)); err != nil {
+				return err
+			}
+		}
 		return putJSON(tx.Bucket(bucketHandoffs), []byte(h.ID), h)
 	})
-	return h, err
+	return stored, created, err
 }
 
 // UpdateHandoff applies fn to the stored hand-off and saves the result.

@@ -78,7 +78,9 @@ type Store interface {
 	AddDecline(sellerbot.Decline) error
 	Feedback() ([]sellerbot.Feedback, error)
 	Declines() ([]sellerbot.Decline, error)
-	CreateHandoff(sellerbot.Handoff) (sellerbot.Handoff, error)
+	// CreateHandoff files a hand-off; while one with the same Key is open
+	// it returns that one, created false.
+	CreateHandoff(sellerbot.Handoff) (ho sellerbot.Handoff, created bool, err error)
 	UpdateHandoff(id string, fn func(*sellerbot.Handoff) error) (sellerbot.Handoff, error)
 	SaveTurn(key string, t sellerbot.Turn) error
 	LastTurn(key string) (sellerbot.Turn, bool, error)

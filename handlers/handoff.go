@@ -38,12 +38,17 @@ func (h *Handlers) handoff(ctx context.Context, a Action, v buttonValue) error {
 			h.log().Warn("no permalink for hand-off", "channel", a.Channel, "err", err)
 		}
 	}
-	ho, err := h.Store.CreateHandoff(sellerbot.Handoff{
-		At: h.now(), User: a.User, Channel: a.Channel, ThreadTS: thread,
+	ho, created, err := h.Store.CreateHandoff(sellerbot.Handoff{
+		Key: handoffKey(a, question), At: h.now(), User: a.User, Channel: a.Channel, ThreadTS: thread,
 		Question: question, Permalink: permalink, OpsChannel: h.OpsChannel,
 	})
 	if err != nil {
 		return fmt.Errorf("storing hand-off: %w", err)
+	}
+	if !created { // the same click again (a double click, a redelivery)
+		h.count("handoffs_duplicate")
+		h.log().Info("repeated 담당자 연결 ignored", "handoff", ho.ID, "user", a.User)
+		return h.ephemeral(ctx, asker, fmt.Sprintf("이미 담당자에게 전달했습니다 (접수번호 %s). 확인 후 이 대화로 연락드리겠습니다.", ho.ID), nil)
 	}
 	ts, err := h.Slack.Post(ctx, Outgoing{Channel: h.OpsChannel, Text: opsText(ho), Blocks: opsBlocks(ho)})
 	if err != nil {
@@ -56,6 +61,15 @@ func (h *Handlers) handoff(ctx context.Context, a Action, v buttonValue) error {
 	text := fmt.Sprintf("담당자에게 전달했습니다 (접수번호 %s). 확인 후 이 대화로 연락드리겠습니다.", ho.ID)
 	asker.responseURL = a.ResponseURL
 	return h.ephemeral(ctx, asker, text, nil)
+}
+
+// handoffKey names one asker's 담당자 연결 on one message; a button on a
+// message without a timestamp (a private answer) is named by its question.
+func handoffKey(a Action, question string) string {
+	if a.MessageTS != "" {
+		return a.Channel + "/" + a.MessageTS + "/" + a.User
+	}
+	return a.Channel + "/" + a.User + "/q/" + question
 }
 
 // resolve marks a hand-off done, updates the ops message and tells the
