@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"strings"
 	"sync"
@@ -172,7 +171,7 @@ func TestServeMailsRequests(t *testing.T) {
 			t.Fatalf("/requests: status %d", r.StatusCode)
 		}
 		fake.WaitFor(t, "/requests listing the request", func(c slackfake.Call) bool {
-			text := fmt.Sprint(c.JSON["text"])
+			text := c.Arg("blocks")
 			return c.Method == "respond" && strings.Contains(text, id) && strings.Contains(text, "과세여부 정보변경")
 		})
 

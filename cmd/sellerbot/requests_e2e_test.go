@@ -152,7 +152,7 @@ func TestServeRequestFlow(t *testing.T) {
 	list := url.Values{"command": {"/requests"}, "user_id": {"USELLER"}, "channel_id": {"D1"}, "response_url": {fake.URL + "/respond"}}.Encode()
 	signedPost(t, base, "/slack/commands", form, testSecret, []byte(list))
 	fake.WaitFor(t, "/requests after a restart", func(c slackfake.Call) bool {
-		return c.Method == "respond" && strings.Contains(fmt.Sprint(c.JSON["text"]), id) && strings.Contains(fmt.Sprint(c.JSON["text"]), "처리중")
+		return c.Method == "respond" && strings.Contains(c.Arg("blocks"), id) && strings.Contains(c.Arg("blocks"), "처리중")
 	})
 	if err := stop(); err != nil {
 		t.Errorf("second run returned %v", err)
