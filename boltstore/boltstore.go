@@ -45,9 +45,15 @@ type Store struct {
 }
 
 // Open opens (creating if needed) the database at path. If another process
-// holds it, Open gives up after timeout with ErrLocked instead of hanging.
+// holds it, Open gives up after timeout with ErrLocked instead of hanging;
+// a damaged file (truncated, a page overwritten) is ErrCorrupt, found
+// before anything is written to it.
 func Open(path string, timeout time.Duration) (*Store, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout})
+	if err := verify(path, timeout); err != nil {
+		return nil, err
+	}
+	// Opening for writing reads the freelist, which verify could not.
+	db, err := guarded(path, func() (*bolt.DB, error) { return bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout}) })
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("%s: %w", path, ErrLocked)
 	}

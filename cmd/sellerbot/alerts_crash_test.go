@@ -98,13 +98,11 @@ func onceAt(t time.Time) string {
 // process, so it can be killed with SIGKILL.
 func TestMain(m *testing.M) {
 	if os.Getenv("SELLERBOT_TEST_CHILD") == "serve" {
+		// As main does.
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		if err := run(ctx, []string{"sellerbot", "serve"}, os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
-			fmt.Fprintln(os.Stderr, "child:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
+		err := run(ctx, []string{"sellerbot", "serve"}, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(exitCode(err, os.Stderr))
 	}
 	os.Exit(m.Run())
 }

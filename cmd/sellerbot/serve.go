@@ -199,7 +199,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if errors.Is(err, boltstore.ErrLocked) {
 			return fmt.Errorf("%w: is another sellerbot serve running on %s?", err, cfg.DBPath)
 		}
-		return err
+		return damagedDB("serve", "SELLERBOT_DB", cfg.DBPath, err)
 	}
 	defer store.Close()
 
