@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -69,6 +70,7 @@ func (h *Handlers) OnMessage(ctx context.Context, m Message) {
 	}
 	t := replyTarget{user: m.User, channel: m.Channel, threadTS: thread}
 	q := cleanQuestion(slackToPlain(stripMention(m.Text)))
+	defer h.recovered(ctx, "message", t, q)
 	if err := h.answer(ctx, t, q, turnKey(m.Channel, thread, m.User), false); err != nil {
 		h.fail(ctx, "message", t, q, err)
 	}
@@ -121,7 +123,7 @@ func (h *Handlers) answer(ctx context.Context, t replyTarget, q, turn string, pr
 			placeholder = ts
 		}
 	}
-	text, blocks, err := h.compose(ctx, t, q, turn, earlier, private)
+	text, blocks, err := h.composeGuarded(ctx, t, q, turn, earlier, private)
 	if err != nil && placeholder != "" {
 		// Never leave the placeholder hanging: it becomes the apology.
 		h.count("handler_errors")
@@ -158,6 +160,18 @@ func (h *Handlers) answer(ctx context.Context, t replyTarget, q, turn string, pr
 }
 
 const placeholderText = "답변을 찾고 있어요… 잠시만 기다려 주세요."
+
+// composeGuarded is compose with a panic turned into an error, so that a
+// placeholder is replaced by the apology like after any failure.
+func (h *Handlers) composeGuarded(ctx context.Context, t replyTarget, q, turn, earlier string, private bool) (text string, blocks []slack.Block, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			h.count("handler_panics")
+			err = fmt.Errorf("answering panicked: %v\n%s", r, debug.Stack())
+		}
+	}()
+	return h.compose(ctx, t, q, turn, earlier, private)
+}
 
 // compose finds the answer and renders it (or the decline).
 func (h *Handlers) compose(ctx context.Context, t replyTarget, q, turn, earlier string, private bool) (string, []slack.Block, error) {

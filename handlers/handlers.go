@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -196,6 +197,24 @@ func (h *Handlers) fail(ctx context.Context, where string, target replyTarget, q
 		h.count("handler_errors")
 		h.log().Error("handler failed", "handler", where, "user", target.user, "err", err)
 	}
+	h.tell(ctx, where, target, text, question)
+}
+
+// recovered, deferred by each handler, turns a panic into the same apology
+// as an error: the user is never left without an answer.
+func (h *Handlers) recovered(ctx context.Context, where string, target replyTarget, question string) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	h.count("handler_panics")
+	h.count("handler_errors")
+	h.log().Error("handler panicked", "handler", where, "user", target.user, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+	h.tell(ctx, where, target, apology, question)
+}
+
+// tell shows a failure's text with 담당자 연결.
+func (h *Handlers) tell(ctx context.Context, where string, target replyTarget, text, question string) {
 	blocks := []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil),
 		slack.NewActionBlock("", apologyHandoff(question)),
