@@ -75,14 +75,8 @@ func handoffKey(a Action, question string) string {
 // resolve marks a hand-off done, updates the ops message and tells the
 // asker. Like a request's status, only the support team may do it.
 func (h *Handlers) resolve(ctx context.Context, a Action) error {
-	ok, err := h.canManage(ctx, a.User)
-	if err != nil {
-		return fmt.Errorf("checking who may resolve %s: %w", a.Value, err)
-	}
-	if !ok {
-		h.count("handoffs_refused")
-		h.log().Warn("해결됨 refused: not in the support team", "handoff", a.Value, "user", a.User)
-		return h.ephemeral(ctx, replyTarget{user: a.User, channel: a.Channel, responseURL: a.ResponseURL}, notAllowedHandoff, nil)
+	if refused, err := h.teamOnly(ctx, a, notAllowedHandoff, "handoffs_refused"); refused {
+		return err
 	}
 	ho, err := h.Store.UpdateHandoff(a.Value, func(x *sellerbot.Handoff) error {
 		if x.Status == sellerbot.HandoffResolved {

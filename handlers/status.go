@@ -26,18 +26,28 @@ func (h *Handlers) canManage(ctx context.Context, user string) (bool, error) {
 
 const notAllowed = "요청 상태는 지원팀 채널 멤버나 관리자만 바꿀 수 있습니다."
 
+// teamOnly answers a button pressed by someone outside the support team
+// with refusal; refused reports that it did (or could not check).
+func (h *Handlers) teamOnly(ctx context.Context, a Action, refusal, counter string) (refused bool, err error) {
+	ok, err := h.canManage(ctx, a.User)
+	if err != nil {
+		return true, fmt.Errorf("checking whether %s may press %s on %s: %w", a.User, a.ActionID, a.Value, err)
+	}
+	if ok {
+		return false, nil
+	}
+	h.count(counter)
+	h.log().Warn("button refused: not in the support team", "action", a.ActionID, "id", a.Value, "user", a.User)
+	return true, h.ephemeral(ctx, replyTarget{user: a.User, channel: a.Channel, responseURL: a.ResponseURL}, refusal, nil)
+}
+
 // changeStatus handles 처리중 and 완료 on the ops message.
 func (h *Handlers) changeStatus(ctx context.Context, a Action, to forms.Status) error {
 	t := replyTarget{user: a.User, channel: a.Channel, responseURL: a.ResponseURL}
-	ok, err := h.canManage(ctx, a.User)
-	if err != nil {
-		return fmt.Errorf("checking who may change %s: %w", a.Value, err)
+	if refused, err := h.teamOnly(ctx, a, notAllowed, "requests_refused"); refused {
+		return err
 	}
-	if !ok {
-		h.count("requests_refused")
-		return h.ephemeral(ctx, t, notAllowed, nil)
-	}
-	_, err = h.Requests.UpdateRequest(a.Value, func(r *forms.Request) error {
+	_, err := h.Requests.UpdateRequest(a.Value, func(r *forms.Request) error {
 		return r.Move(to, a.User, "", h.now())
 	})
 	if errors.Is(err, forms.ErrBadTransition) {
@@ -58,13 +68,8 @@ func (h *Handlers) changeStatus(ctx context.Context, a Action, to forms.Status) 
 // askReject opens the modal that asks for the rejection's reason.
 func (h *Handlers) askReject(ctx context.Context, a Action) error {
 	t := replyTarget{user: a.User, channel: a.Channel, responseURL: a.ResponseURL}
-	ok, err := h.canManage(ctx, a.User)
-	if err != nil {
-		return fmt.Errorf("checking who may reject %s: %w", a.Value, err)
-	}
-	if !ok {
-		h.count("requests_refused")
-		return h.ephemeral(ctx, t, notAllowed, nil)
+	if refused, err := h.teamOnly(ctx, a, notAllowed, "requests_refused"); refused {
+		return err
 	}
 	r, err := h.Requests.Request(a.Value)
 	if err != nil {
