@@ -3,7 +3,14 @@
 // to a person.
 package sellerbot
 
-import "time"
+import (
+	"errors"
+	"time"
+)
+
+// ErrNotFound is what a store answers for an id it does not have (a
+// request or hand-off that was never filed, or is gone).
+var ErrNotFound = errors.New("not found")
 
 // Feedback is one 👍/👎 on an answer.
 type Feedback struct {

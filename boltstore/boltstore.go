@@ -214,7 +214,7 @@ func (s *Store) UpdateHandoff(id string, fn func(*sellerbot.Handoff) error) (sel
 }
 
 // ErrNotFound is returned for an unknown id.
-var ErrNotFound = errors.New("not found")
+var ErrNotFound = sellerbot.ErrNotFound
 
 // Handoff returns one hand-off.
 func (s *Store) Handoff(id string) (sellerbot.Handoff, error) {

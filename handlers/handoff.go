@@ -88,6 +88,11 @@ func (h *Handlers) resolve(ctx context.Context, a Action) error {
 	if errors.Is(err, errAlreadyResolved) {
 		return nil // a double click; the message already says so
 	}
+	if errors.Is(err, sellerbot.ErrNotFound) {
+		h.count("handoffs_not_found")
+		h.log().Warn("hand-off not found", "id", clip(a.Value, 40), "user", a.User)
+		return userError{fmt.Sprintf("`%s` 담당자 연결 요청은 더 이상 없습니다.", escape(clip(a.Value, 40)))}
+	}
 	if err != nil {
 		return fmt.Errorf("resolving hand-off %q: %w", a.Value, err)
 	}

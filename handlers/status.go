@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/forms"
 )
 
@@ -41,6 +42,14 @@ func (h *Handlers) teamOnly(ctx context.Context, a Action, refusal, counter stri
 	return true, h.ephemeral(ctx, replyTarget{user: a.User, channel: a.Channel, responseURL: a.ResponseURL}, refusal, nil)
 }
 
+// gone is what a button or modal about a request that does not exist
+// (any more) says: not an error of the bot's, so a warning in the log.
+func (h *Handlers) gone(id, user string) error {
+	h.count("requests_not_found")
+	h.log().Warn("request not found", "id", clip(id, 40), "user", user)
+	return userError{fmt.Sprintf("`%s` 요청은 더 이상 없습니다. 접수 기록이 없어 상태를 바꿀 수 없습니다.", escape(clip(id, 40)))}
+}
+
 // changeStatus handles 처리중 and 완료 on the ops message.
 func (h *Handlers) changeStatus(ctx context.Context, a Action, to forms.Status) error {
 	t := replyTarget{user: a.User, channel: a.Channel, responseURL: a.ResponseURL}
@@ -57,6 +66,9 @@ func (h *Handlers) changeStatus(ctx context.Context, a Action, to forms.Status) 
 		}
 		return h.ephemeral(ctx, t, fmt.Sprintf("`%s` 요청은 이미 *%s* 상태라 %s(으)로 바꿀 수 없습니다.", cur.ID, cur.Status, to), nil)
 	}
+	if errors.Is(err, sellerbot.ErrNotFound) {
+		return h.gone(a.Value, a.User)
+	}
 	if err != nil {
 		return fmt.Errorf("changing %q to %s: %w", a.Value, to, err)
 	}
@@ -72,6 +84,9 @@ func (h *Handlers) askReject(ctx context.Context, a Action) error {
 		return err
 	}
 	r, err := h.Requests.Request(a.Value)
+	if errors.Is(err, sellerbot.ErrNotFound) {
+		return h.gone(a.Value, a.User)
+	}
 	if err != nil {
 		return fmt.Errorf("reading %q: %w", a.Value, err)
 	}
@@ -112,6 +127,9 @@ func (h *Handlers) submitReject(ctx context.Context, s ViewSubmission) ViewRespo
 	})
 	if errors.Is(err, forms.ErrBadTransition) {
 		return ViewResponse{Update: noticeView("요청 반려", "이 요청은 이미 완료되었거나 반려되어 상태를 바꾸지 않았습니다.")}
+	}
+	if errors.Is(err, sellerbot.ErrNotFound) {
+		return ViewResponse{Update: noticeView("요청 반려", h.gone(meta.Request, s.User).Error())}
 	}
 	if err != nil {
 		h.count("handler_errors")
