@@ -198,9 +198,13 @@ func (h *Handlers) doTask(ctx context.Context, r forms.Request, task string) (af
 
 // postOnce posts m at most once per key: the attempt is recorded before
 // posting, and a post attempted before (then a crash, or an ambiguous
-// error) is first looked for in the channel by its metadata key.
+// error) is first looked for in the channel by its metadata key, once it
+// can no longer land: a slow Slack may post it after its sender died.
 func (h *Handlers) postOnce(ctx context.Context, r forms.Request, key string, m Outgoing) (string, error) {
 	if r.HasTried(key) {
+		if err := h.settle(ctx, r.TriedAt[key]); err != nil {
+			return "", fmt.Errorf("waiting for an earlier attempt to land: %w", err)
+		}
 		ts, found, err := h.Slack.FindPosted(ctx, m.Channel, r.CreatedAt.Add(-time.Minute), key)
 		if err != nil {
 			return "", fmt.Errorf("checking whether it was posted before: %w", err)
@@ -210,11 +214,23 @@ func (h *Handlers) postOnce(ctx context.Context, r forms.Request, key string, m 
 			return ts, nil
 		}
 	}
-	if _, err := h.Requests.UpdateRequest(r.ID, func(x *forms.Request) error { x.MarkTried(key); return nil }); err != nil {
+	if _, err := h.Requests.UpdateRequest(r.ID, func(x *forms.Request) error { x.MarkTried(key, h.now()); return nil }); err != nil {
 		return "", fmt.Errorf("recording the attempt: %w", err)
 	}
 	m.Key = key
 	return h.Slack.Post(ctx, m)
+}
+
+// settle waits until a post attempted at at can no longer land.
+func (h *Handlers) settle(ctx context.Context, at time.Time) error {
+	d := sellerbot.LandWait(at, h.now(), h.LandWithin)
+	switch {
+	case d == 0:
+		return nil
+	case h.Sleep != nil:
+		return h.Sleep(ctx, d)
+	}
+	return sellerbot.Sleep(ctx, d)
 }
 
 // mail sends the e-mail copy. A failure is shown on the ops message; a

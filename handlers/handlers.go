@@ -154,6 +154,13 @@ type Handlers struct {
 	Mailer    Mailer                // optional: e-mails each request to its destination
 	MailTo    map[forms.Kind]string // per-form destination overriding the form's default
 
+	// LandWithin is how long after it was sent a post may still reach
+	// Slack (the Web API client's timeout and a margin): a post attempted
+	// before a crash is looked for only after that. Zero:
+	// sellerbot.DefaultLandWithin.
+	LandWithin time.Duration
+	Sleep      func(ctx context.Context, d time.Duration) error // defaults to a timer; tests replace it
+
 	locks keyedMutex // one delivery at a time per request
 }
 

@@ -51,7 +51,8 @@ func newFixture(t *testing.T) fixture {
 	h := &Handlers{
 		KB: kb, Slack: rec, Store: st, Requests: st, Respond: rec.respond, OpsChannel: "C0OPS",
 		Admins: map[string]bool{"UADMIN": true}, Limit: NewRateLimiter(20, time.Minute),
-		Now: func() time.Time { return testNow },
+		Now:   func() time.Time { return testNow },
+		Sleep: func(context.Context, time.Duration) error { return nil }, // the clock stands still
 	}
 	return fixture{h, rec, st}
 }

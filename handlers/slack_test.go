@@ -39,6 +39,7 @@ type recorder struct {
 	redrawn   []slack.ModalViewRequest // views.update
 	members   map[string]bool          // of the ops channel
 	ghost     int                      // the next n posts go out but report an error
+	visibleAt map[int]time.Time        // post index -> when it lands, for late ones
 	onPost    func(Outgoing)           // called after a post is recorded, without the lock
 	lookups   []time.Time              // when FindPosted was called (by the handlers' clock)
 	clock     func() time.Time
@@ -48,6 +49,26 @@ type recorder struct {
 }
 
 func newRecorder(t testing.TB) *recorder { return &recorder{t: t, rules: actors} }
+
+// landLate records a post a process sent just before it died, which a
+// slow Slack posts at at.
+func (r *recorder) landLate(m Outgoing, at time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.visibleAt == nil {
+		r.visibleAt = map[int]time.Time{}
+	}
+	r.visibleAt[len(r.posts)] = at
+	r.posts = append(r.posts, m)
+}
+
+// now is the handlers' clock, when the test gave one; r.mu is held.
+func (r *recorder) now() time.Time {
+	if r.clock != nil {
+		return r.clock()
+	}
+	return time.Now()
+}
 
 // check applies the rules; a refusal is returned as Slack's error.
 func (r *recorder) check(method string, err error) error {
@@ -66,12 +87,12 @@ func (r *recorder) check(method string, err error) error {
 func (r *recorder) FindPosted(_ context.Context, channel string, _ time.Time, key string) (string, bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	at := time.Now()
-	if r.clock != nil {
-		at = r.clock()
-	}
+	at := r.now()
 	r.lookups = append(r.lookups, at)
 	for i, p := range r.posts {
+		if v, late := r.visibleAt[i]; late && at.Before(v) {
+			continue // still on its way
+		}
 		if p.Channel == channel && p.Key == key {
 			return fmt.Sprintf("1700000000.%06d", i+1), true, nil
 		}

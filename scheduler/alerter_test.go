@@ -32,6 +32,10 @@ type fakeSlack struct {
 	ghost   map[string]bool    // per channel: the next post goes through but reports an error
 	onPost  func(m Message)
 	lookups int
+	// late posts: index -> when they land (a slow Slack), by clock
+	visibleAt map[int]time.Time
+	clock     func() time.Time
+	lookedAt  []time.Time
 }
 
 func (f *fakeSlack) PostMessage(_ context.Context, m Message) (string, error) {
@@ -68,7 +72,15 @@ func (f *fakeSlack) FindAlert(_ context.Context, channel string, _ time.Time, ke
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.lookups++
+	var at time.Time
+	if f.clock != nil {
+		at = f.clock()
+		f.lookedAt = append(f.lookedAt, at)
+	}
 	for i, p := range f.posts {
+		if v, late := f.visibleAt[i]; late && at.Before(v) {
+			continue // still on its way
+		}
 		if p.Channel == channel && p.Key == key {
 			return fmt.Sprintf("found.%d", i), true, nil
 		}

@@ -135,7 +135,7 @@ func TestAlertsSurviveKills(t *testing.T) {
 	env := map[string]string{
 		"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": testSecret, "SLACK_API_URL": fake.APIURL(),
 		"SELLERBOT_ADDR": "127.0.0.1:0", "SELLERBOT_DB": db, "SELLERBOT_OPS_CHANNEL": "C0OPS",
-		"SELLERBOT_ALERT_CRON": onceAt(fire), "SELLERBOT_ALERT_RATE": "25",
+		"SELLERBOT_ALERT_CRON": onceAt(fire), "SELLERBOT_ALERT_RATE": "25", "SELLERBOT_SLACK_TIMEOUT": "2s",
 	}
 	logs := &syncBuffer{}
 	rnd := rand.New(rand.NewPCG(7, uint64(time.Now().UnixNano())))

@@ -253,6 +253,7 @@ func TestServeConfigErrors(t *testing.T) {
 		{"bad ops channel", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SELLERBOT_OPS_CHANNEL": "#support"}, "SELLERBOT_OPS_CHANNEL"},
 		{"bad admin", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SELLERBOT_ADMINS": "U123,kim"}, "SELLERBOT_ADMINS"},
 		{"bad rate limit", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SELLERBOT_RATE_LIMIT": "fast"}, "SELLERBOT_RATE_LIMIT"},
+		{"bad Slack timeout", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SELLERBOT_SLACK_TIMEOUT": "500ms"}, "SELLERBOT_SLACK_TIMEOUT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -385,6 +385,27 @@ func (s *Server) WaitFor(t testing.TB, what string, ok func(Call) bool) Call {
 	}
 }
 
+// Until waits until ok holds, checking again after every call.
+func (s *Server) Until(t testing.TB, what string, timeout time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		s.mu.Lock()
+		changed := s.changed
+		s.mu.Unlock()
+		if ok() {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			t.Fatalf("timed out waiting for %s", what)
+			return
+		}
+	}
+}
+
 // Count is how many calls satisfy ok.
 func (s *Server) Count(ok func(Call) bool) int {
 	s.mu.Lock()
