@@ -7,6 +7,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/forms"
 )
 
@@ -56,6 +57,20 @@ func TestSellerTextNeverPings(t *testing.T) {
 	ho, err := f.store.Handoff("HO-20261123-0001")
 	if err != nil || ho.Question != "@channel @here @피해자 반품 기간 알려주세요 <급함> & 빨리" {
 		t.Errorf("stored question %q, %v; want it as plain text", ho.Question, err)
+	}
+}
+
+// A question of 1,500 & (7,500 characters escaped) is handed off: the ops
+// message cuts it, outside an entity, within its section.
+func TestHandoffOfAQuestionFullOfAmpersands(t *testing.T) {
+	f := newFixture(t)
+	f.h.OnAction(context.Background(), Action{ActionID: ActionHandoff, Value: encodeValue(buttonValue{Question: strings.Repeat("&", 400)}), User: "U1", Channel: "D1", MessageTS: "2.0", ResponseURL: "https://hooks/x"})
+	if len(f.slack.posts) != 1 || f.slack.posts[0].Channel != "C0OPS" {
+		t.Fatalf("posts %+v; want the hand-off", f.slack.posts)
+	}
+	ho := sellerbot.Handoff{ID: "HO-1", User: "U1", Question: strings.Repeat("&", 1500)}
+	if err := actors.Blocks(opsText(ho), opsBlocks(ho)); err != nil {
+		t.Errorf("a hand-off of 1,500 &: %v", err)
 	}
 }
 

@@ -115,7 +115,7 @@ func opsText(ho sellerbot.Handoff) string {
 
 // opsBlocks renders a hand-off in the support team's channel.
 func opsBlocks(ho sellerbot.Handoff) []slack.Block {
-	head := fmt.Sprintf("*🙋 담당자 연결 요청* `%s`\n*요청자:* %s\n*질문:* %s", ho.ID, userMention(ho.User), escape(clip(ho.Question, 1500)))
+	head := fmt.Sprintf("*🙋 담당자 연결 요청* `%s`\n*요청자:* %s\n*질문:* %s", ho.ID, userMention(ho.User), clipMrkdwn(escape(clip(ho.Question, 1500)), 2500))
 	if ho.Permalink != "" {
 		head += fmt.Sprintf("\n<%s|대화 보기>", ho.Permalink)
 	}
