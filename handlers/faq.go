@@ -94,7 +94,7 @@ func (h *Handlers) answer(ctx context.Context, t replyTarget, q, turn string, pr
 		return userError{"질문이 너무 빠르게 이어지고 있습니다. 1분 정도 후에 다시 물어봐 주세요."}
 	}
 	var earlier string
-	if turn != "" {
+	if turn != "" && q != "" { // a bare mention asks nothing: not the earlier question again
 		if prev, ok, err := h.Store.LastTurn(turn); err != nil {
 			return fmt.Errorf("reading the thread's earlier question: %w", err)
 		} else if ok && prev.User == t.user {

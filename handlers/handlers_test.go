@@ -353,3 +353,15 @@ func TestResolveNeedsTheSupportTeam(t *testing.T) {
 		t.Errorf("hand-off %+v; want resolved by the ops member", ho)
 	}
 }
+
+// A bare mention in a thread asks nothing: the bot asks for a question
+// instead of answering the earlier one again.
+func TestBareMentionAsksForAQuestion(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.h.OnMessage(ctx, Message{User: "U1", Channel: "C1", Text: "<@UBOT> 반품 가능 기간 알려주세요", TS: "1.0", Mention: true})
+	f.h.OnMessage(ctx, Message{User: "U1", Channel: "C1", Text: "<@UBOT>", TS: "2.0", ThreadTS: "1.0", Mention: true})
+	if len(f.slack.posts) != 2 || !strings.Contains(f.slack.posts[1].Text, "질문을 입력해 주세요") {
+		t.Errorf("a bare mention was answered %q; want a request for the question", f.slack.posts[len(f.slack.posts)-1].Text)
+	}
+}
