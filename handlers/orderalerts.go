@@ -190,7 +190,7 @@ func (h *Handlers) alertStatus(ctx context.Context, t replyTarget, channel strin
 func (h *Handlers) orderList(ctx context.Context, a Action) error {
 	t := replyTarget{user: a.User, channel: a.Channel, threadTS: a.ThreadTS, responseURL: a.ResponseURL}
 	var b orders.AlertButton
-	if json.Unmarshal([]byte(a.Value), &b) != nil || b.Seller == "" || b.End <= b.Start {
+	if json.Unmarshal([]byte(a.Value), &b) != nil || !sellerArg.MatchString(b.Seller) || b.End <= b.Start {
 		return userError{"이 알림의 정보를 읽지 못했습니다. 다음 알림에서 다시 눌러 주세요."}
 	}
 	if h.Orders == nil {

@@ -469,7 +469,7 @@ func TestOrderListButtonLimit(t *testing.T) {
 }
 
 func TestOrderListButtonBadValue(t *testing.T) {
-	for _, value := range []string{"", "{not json", "null", `{"s":"","a":1,"b":2}`, `{"s":"ganashop","a":5,"b":5}`, `{"s":"ganashop","a":9,"b":2}`, `"ganashop"`} {
+	for _, value := range []string{"", "{not json", "null", `{"s":"","a":1,"b":2}`, `{"s":"ganashop","a":5,"b":5}`, `{"s":"ganashop","a":9,"b":2}`, `"ganashop"`, `{"s":"<!channel>","a":1,"b":2}`} {
 		t.Run(value, func(t *testing.T) {
 			f := alertFixture(t)
 			if all := clickList(t, f, value); !strings.Contains(all, "이 알림의 정보를 읽지 못했습니다. 다음 알림에서 다시 눌러 주세요.") {
