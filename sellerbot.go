@@ -47,7 +47,8 @@ type Handoff struct {
 	Question   string    `json:"question"`
 	Permalink  string    `json:"permalink,omitempty"`
 	OpsChannel string    `json:"ops_channel"`
-	OpsTS      string    `json:"ops_ts,omitempty"` // the message in the ops channel
+	OpsTS      string    `json:"ops_ts,omitempty"`     // the message in the ops channel
+	PostError  string    `json:"post_error,omitempty"` // why posting it there failed, until it is posted
 	Status     string    `json:"status"`
 	ResolvedBy string    `json:"resolved_by,omitempty"`
 	ResolvedAt time.Time `json:"resolved_at,omitzero"`

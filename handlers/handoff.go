@@ -45,16 +45,22 @@ func (h *Handlers) handoff(ctx context.Context, a Action, v buttonValue) error {
 	if err != nil {
 		return fmt.Errorf("storing hand-off: %w", err)
 	}
-	if !created { // the same click again (a double click, a redelivery)
+	// The same click again (a double click, a redelivery) files nothing
+	// new; it posts the hand-off only if the first click could not.
+	if !created && (ho.OpsTS != "" || ho.PostError == "" && sellerbot.LandWait(ho.At, h.now(), h.LandWithin) > 0) {
 		h.count("handoffs_duplicate")
 		h.log().Info("repeated 담당자 연결 ignored", "handoff", ho.ID, "user", a.User)
 		return h.ephemeral(ctx, asker, fmt.Sprintf("이미 담당자에게 전달했습니다 (접수번호 %s). 확인 후 이 대화로 연락드리겠습니다.", ho.ID), nil)
 	}
 	ts, err := h.Slack.Post(ctx, Outgoing{Channel: h.OpsChannel, Text: opsText(ho), Blocks: opsBlocks(ho)})
 	if err != nil {
+		msg := clip(err.Error(), 200)
+		if _, uerr := h.Store.UpdateHandoff(ho.ID, func(x *sellerbot.Handoff) error { x.PostError = msg; return nil }); uerr != nil {
+			h.log().Error("recording a failed hand-off post failed", "handoff", ho.ID, "err", uerr)
+		}
 		return fmt.Errorf("posting hand-off %s to %s: %w", ho.ID, h.OpsChannel, err)
 	}
-	if _, err := h.Store.UpdateHandoff(ho.ID, func(x *sellerbot.Handoff) error { x.OpsTS = ts; return nil }); err != nil {
+	if _, err := h.Store.UpdateHandoff(ho.ID, func(x *sellerbot.Handoff) error { x.OpsTS, x.PostError = ts, ""; return nil }); err != nil {
 		return fmt.Errorf("recording hand-off message: %w", err)
 	}
 	h.count("handoffs")

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -54,5 +55,24 @@ func TestHandoffPressedTwice(t *testing.T) {
 	f.h.OnAction(ctx, click("U1"))
 	if n := opsPosts(f); n != 3 {
 		t.Errorf("asking again after the hand-off was resolved: %d hand-offs; want 3", n)
+	}
+}
+
+// When the first click could not post the hand-off (Slack was down), the
+// same button pressed again posts it: the seller is not told it went
+// through when it did not.
+func TestHandoffRetriedAfterAFailedPost(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	click := Action{ActionID: ActionHandoff, Value: encodeValue(buttonValue{Question: "정산 문의"}), User: "U1", Channel: "D1", MessageTS: "2.0", ResponseURL: "https://hooks/x"}
+	f.slack.failPost = errors.New("slack: 503 Service Unavailable")
+	f.h.OnAction(ctx, click)
+	f.slack.failPost = nil
+	f.h.OnAction(ctx, click)
+	if len(f.slack.posts) != 1 || f.slack.posts[0].Channel != "C0OPS" || !strings.Contains(f.slack.posts[0].Text, "HO-20261123-0001") {
+		t.Fatalf("posts %+v; want HO-20261123-0001 in the ops channel", f.slack.posts)
+	}
+	if last := f.slack.responses[len(f.slack.responses)-1]; !strings.HasPrefix(last.Text, "담당자에게 전달했습니다") {
+		t.Errorf("the seller was told %q", last.Text)
 	}
 }
