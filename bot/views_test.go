@@ -83,6 +83,32 @@ func TestViewSubmissionHTTP(t *testing.T) {
 	}
 }
 
+// A submission without blocks or state whose handler panics (found by
+// FuzzSlackPayload) is answered, over HTTP and Socket Mode alike; it
+// used to dereference the missing state, which in Socket Mode took the
+// process down.
+func TestViewSubmissionWithoutState(t *testing.T) {
+	cb := slack.InteractionCallback{Type: slack.InteractionTypeViewSubmission, User: slack.User{ID: "U1"}, View: slack.View{ID: "V1", CallbackID: "boom"}}
+	fh := &fakeHandler{panicOn: "boom"}
+	d := &Dispatcher{H: fh, Log: quiet}
+	fs := &fakeSocket{}
+	s := &Socket{Client: fs, Dispatcher: d, Log: quiet}
+	s.Handle(socketmode.Event{Type: socketmode.EventTypeInteractive, Data: cb, Request: &socketmode.Request{EnvelopeID: "env-v"}}, quiet)
+	s.Wait()
+	d.Shutdown(context.Background())
+	if len(fs.acks) != 1 {
+		t.Errorf("acks %v; want the submission acknowledged", fs.acks)
+	}
+	web, d2 := newTestHTTP(fh)
+	w := httptest.NewRecorder()
+	body := []byte(url.Values{"payload": {`{"type":"view_submission","user":{"id":"U1"},"view":{"id":"V1","callback_id":"boom"}}`}}.Encode())
+	web.Handler().ServeHTTP(w, signed(t, "/slack/interactions", "application/x-www-form-urlencoded", body, time.Now(), "secret"))
+	d2.Shutdown(context.Background())
+	if w.Code != 200 {
+		t.Errorf("HTTP status %d", w.Code)
+	}
+}
+
 // In Socket Mode the answer rides on the ack.
 func TestViewSubmissionSocketMode(t *testing.T) {
 	var cb slack.InteractionCallback
