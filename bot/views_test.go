@@ -83,6 +83,18 @@ func TestViewSubmissionHTTP(t *testing.T) {
 	}
 }
 
+// socketSubmit hands a view submission to the Socket Mode transport and
+// returns what was acknowledged.
+func socketSubmit(h Handler, cb slack.InteractionCallback) *fakeSocket {
+	d := &Dispatcher{H: h, Log: quiet}
+	fs := &fakeSocket{}
+	s := &Socket{Client: fs, Dispatcher: d, Log: quiet}
+	s.Handle(socketmode.Event{Type: socketmode.EventTypeInteractive, Data: cb, Request: &socketmode.Request{EnvelopeID: "env-v"}}, quiet)
+	s.Wait()
+	d.Shutdown(context.Background())
+	return fs
+}
+
 // A submission without blocks or state whose handler panics (found by
 // FuzzSlackPayload) is answered, over HTTP and Socket Mode alike; it
 // used to dereference the missing state, which in Socket Mode took the
@@ -90,13 +102,7 @@ func TestViewSubmissionHTTP(t *testing.T) {
 func TestViewSubmissionWithoutState(t *testing.T) {
 	cb := slack.InteractionCallback{Type: slack.InteractionTypeViewSubmission, User: slack.User{ID: "U1"}, View: slack.View{ID: "V1", CallbackID: "boom"}}
 	fh := &fakeHandler{panicOn: "boom"}
-	d := &Dispatcher{H: fh, Log: quiet}
-	fs := &fakeSocket{}
-	s := &Socket{Client: fs, Dispatcher: d, Log: quiet}
-	s.Handle(socketmode.Event{Type: socketmode.EventTypeInteractive, Data: cb, Request: &socketmode.Request{EnvelopeID: "env-v"}}, quiet)
-	s.Wait()
-	d.Shutdown(context.Background())
-	if len(fs.acks) != 1 {
+	if fs := socketSubmit(fh, cb); len(fs.acks) != 1 {
 		t.Errorf("acks %v; want the submission acknowledged", fs.acks)
 	}
 	web, d2 := newTestHTTP(fh)
@@ -115,13 +121,7 @@ func TestViewSubmissionSocketMode(t *testing.T) {
 	if err := json.Unmarshal(sharedPayload(t, "view_submission.slackgo.json"), &cb); err != nil {
 		t.Fatal(err)
 	}
-	fh := &fakeHandler{viewResp: handlers.ViewResponse{Errors: map[string]string{"multi-line": "다시 입력해 주세요."}}}
-	d := &Dispatcher{H: fh, Log: quiet}
-	fs := &fakeSocket{}
-	s := &Socket{Client: fs, Dispatcher: d, Log: quiet}
-	s.Handle(socketmode.Event{Type: socketmode.EventTypeInteractive, Data: cb, Request: &socketmode.Request{EnvelopeID: "env-v"}}, quiet)
-	s.Wait()
-	d.Shutdown(context.Background())
+	fs := socketSubmit(&fakeHandler{viewResp: handlers.ViewResponse{Errors: map[string]string{"multi-line": "다시 입력해 주세요."}}}, cb)
 	if len(fs.acks) != 1 || len(fs.payloads[0].([]any)) != 1 {
 		t.Fatalf("acks %v payloads %v; want one ack carrying the response", fs.acks, fs.payloads)
 	}

@@ -149,20 +149,7 @@ func (fl Field) Check(raw string, now time.Time) (string, string) {
 // with it on a second cleaning ("AA\x0f\u0328" → "AA\u0328" → "AĄ"), and
 // cleaning must be idempotent.
 func normalize(s string, multiline bool) string {
-	s = strings.ToValidUTF8(s, "")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' && multiline:
-			return r
-		case r == '\n' || r == '\t' || r == '\r':
-			return ' '
-		case unicode.IsControl(r) || r == '\u200b' || r == '\ufeff':
-			return -1
-		}
-		return r
-	}, s)
-	return strings.TrimSpace(norm.NFKC.String(s))
+	return strings.TrimSpace(norm.NFKC.String(sellerbot.DropControl(s, multiline)))
 }
 
 func allDigits(s string) bool {

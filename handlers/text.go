@@ -3,7 +3,8 @@ package handlers
 import (
 	"regexp"
 	"strings"
-	"unicode"
+
+	"github.com/sellerbot/sellerbot"
 )
 
 // Text arrives from Slack in its wire format (messages and slash commands:
@@ -50,15 +51,5 @@ func slackToPlain(s string) string {
 // escaped in JSON as \u0001, would inflate every button that carries the
 // question.
 func cleanQuestion(s string) string {
-	s = strings.ToValidUTF8(s, "")
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\t' || r == '\r':
-			return ' '
-		case unicode.IsControl(r) || r == '\u200b' || r == '\ufeff':
-			return -1
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(sellerbot.DropControl(s, false)), " ")
 }
