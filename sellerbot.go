@@ -3,7 +3,14 @@
 // to a person.
 package sellerbot
 
-import "time"
+import (
+	"errors"
+	"time"
+)
+
+// ErrNotFound is what a store answers for an id it does not have (a
+// request or hand-off that was never filed, or is gone).
+var ErrNotFound = errors.New("not found")
 
 // Feedback is one 👍/👎 on an answer.
 type Feedback struct {
@@ -31,7 +38,8 @@ const (
 
 // Handoff is a question passed to the support team.
 type Handoff struct {
-	ID         string    `json:"id"` // HO-20261123-0001
+	ID         string    `json:"id"`            // HO-20261123-0001
+	Key        string    `json:"key,omitempty"` // the click that asked for it: a repeat files nothing new
 	At         time.Time `json:"at"`
 	User       string    `json:"user"`
 	Channel    string    `json:"channel"`   // where the seller asked
@@ -39,7 +47,8 @@ type Handoff struct {
 	Question   string    `json:"question"`
 	Permalink  string    `json:"permalink,omitempty"`
 	OpsChannel string    `json:"ops_channel"`
-	OpsTS      string    `json:"ops_ts,omitempty"` // the message in the ops channel
+	OpsTS      string    `json:"ops_ts,omitempty"`     // the message in the ops channel
+	PostError  string    `json:"post_error,omitempty"` // why posting it there failed, until it is posted
 	Status     string    `json:"status"`
 	ResolvedBy string    `json:"resolved_by,omitempty"`
 	ResolvedAt time.Time `json:"resolved_at,omitzero"`

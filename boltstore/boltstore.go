@@ -21,13 +21,14 @@ import (
 var ErrLocked = errors.New("database is locked by another sellerbot process")
 
 var (
-	bucketEvents   = []byte("events")   // event id -> unix seconds first seen
-	bucketFeedback = []byte("feedback") // seq -> Feedback
-	bucketDeclines = []byte("declines") // seq -> Decline
-	bucketHandoffs = []byte("handoffs") // id -> Handoff
-	bucketTurns    = []byte("turns")    // channel/thread -> Turn
-	bucketCounters = []byte("counters") // name -> uint64
-	allBuckets     = [][]byte{bucketEvents, bucketFeedback, bucketDeclines, bucketHandoffs, bucketTurns, bucketCounters,
+	bucketEvents      = []byte("events")       // event id -> unix seconds first seen
+	bucketFeedback    = []byte("feedback")     // seq -> Feedback
+	bucketDeclines    = []byte("declines")     // seq -> Decline
+	bucketHandoffs    = []byte("handoffs")     // id -> Handoff
+	bucketHandoffKeys = []byte("handoff_keys") // Handoff.Key -> id
+	bucketTurns       = []byte("turns")        // channel/thread -> Turn
+	bucketCounters    = []byte("counters")     // name -> uint64
+	allBuckets        = [][]byte{bucketEvents, bucketFeedback, bucketDeclines, bucketHandoffs, bucketHandoffKeys, bucketTurns, bucketCounters,
 		bucketRequests, bucketRequestKeys, bucketRequestUser, bucketRequestTodo,
 		bucketOrders, bucketOrdersTime, bucketAlertSubs, bucketSellerUsers, bucketSellerLabel,
 		bucketAlertSlots, bucketAlertSends, bucketAlertTodo, bucketAlertState, bucketVectors}
@@ -44,9 +45,15 @@ type Store struct {
 }
 
 // Open opens (creating if needed) the database at path. If another process
-// holds it, Open gives up after timeout with ErrLocked instead of hanging.
+// holds it, Open gives up after timeout with ErrLocked instead of hanging;
+// a damaged file (truncated, a page overwritten) is ErrCorrupt, found
+// before anything is written to it.
 func Open(path string, timeout time.Duration) (*Store, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout})
+	if err := verify(path, timeout); err != nil {
+		return nil, err
+	}
+	// Opening for writing reads the freelist, which verify could not.
+	db, err := guarded(path, func() (*bolt.DB, error) { return bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout}) })
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("%s: %w", path, ErrLocked)
 	}
@@ -149,9 +156,23 @@ func (s *Store) Declines() ([]sellerbot.Decline, error) {
 }
 
 // CreateHandoff stores a new hand-off and gives it an id like
-// HO-20261123-0001 (numbered per day, Korea time).
-func (s *Store) CreateHandoff(h sellerbot.Handoff) (sellerbot.Handoff, error) {
-	err := s.db.Update(func(tx *bolt.Tx) error {
+// HO-20261123-0001 (numbered per day, Korea time). While a hand-off with
+// the same Key is open, it is returned instead with created false: the
+// same click delivered twice files one hand-off.
+func (s *Store) CreateHandoff(h sellerbot.Handoff) (stored sellerbot.Handoff, created bool, err error) {
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		if h.Key != "" {
+			if id := tx.Bucket(bucketHandoffKeys).Get([]byte(h.Key)); id != nil {
+				if v := tx.Bucket(bucketHandoffs).Get(id); v != nil {
+					if err := json.Unmarshal(v, &stored); err != nil {
+						return err
+					}
+					if stored.Status != sellerbot.HandoffResolved {
+						return nil
+					}
+				}
+			}
+		}
 		day := h.At.In(sellerbot.KST).Format("20060102")
 		n, err := nextCounter(tx, "handoff-"+day)
 		if err != nil {
@@ -161,9 +182,15 @@ func (s *Store) CreateHandoff(h sellerbot.Handoff) (sellerbot.Handoff, error) {
 		if h.Status == "" {
 			h.Status = sellerbot.HandoffOpen
 		}
+		stored, created = h, true
+		if h.Key != "" {
+			if err := tx.Bucket(bucketHandoffKeys).Put([]byte(h.Key), []byte(h.ID)); err != nil {
+				return err
+			}
+		}
 		return putJSON(tx.Bucket(bucketHandoffs), []byte(h.ID), h)
 	})
-	return h, err
+	return stored, created, err
 }
 
 // UpdateHandoff applies fn to the stored hand-off and saves the result.
@@ -187,7 +214,7 @@ func (s *Store) UpdateHandoff(id string, fn func(*sellerbot.Handoff) error) (sel
 }
 
 // ErrNotFound is returned for an unknown id.
-var ErrNotFound = errors.New("not found")
+var ErrNotFound = sellerbot.ErrNotFound
 
 // Handoff returns one hand-off.
 func (s *Store) Handoff(id string) (sellerbot.Handoff, error) {

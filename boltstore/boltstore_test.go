@@ -71,7 +71,7 @@ func TestHandoffs(t *testing.T) {
 	at := time.Date(2026, 11, 22, 23, 30, 0, 0, time.UTC)
 	var ids []string
 	for i := 0; i < 3; i++ {
-		h, err := s.CreateHandoff(sellerbot.Handoff{At: at, User: "U1", Question: "질문"})
+		h, _, err := s.CreateHandoff(sellerbot.Handoff{At: at, User: "U1", Question: "질문"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,5 +139,25 @@ func TestFeedbackDeclinesTurnsConcurrent(t *testing.T) {
 	}
 	if turn, ok, err := s.LastTurn("D1/1.0"); !ok || err != nil || turn.Question != "과세여부 변경" {
 		t.Errorf("LastTurn = %+v, %v, %v", turn, ok, err)
+	}
+}
+
+func TestHandoffKey(t *testing.T) {
+	s := MustOpen(t)
+	at := time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC)
+	first, created, err := s.CreateHandoff(sellerbot.Handoff{Key: "C1/2.0/U1", At: at, User: "U1", Question: "질문"})
+	if err != nil || !created {
+		t.Fatalf("CreateHandoff = %+v, %v, %v", first, created, err)
+	}
+	again, created, err := s.CreateHandoff(sellerbot.Handoff{Key: "C1/2.0/U1", At: at, User: "U1", Question: "질문"})
+	if err != nil || created || again.ID != first.ID {
+		t.Errorf("the same key again = %s, created %v, %v; want %s, not created", again.ID, created, err, first.ID)
+	}
+	if _, err := s.UpdateHandoff(first.ID, func(h *sellerbot.Handoff) error { h.Status = sellerbot.HandoffResolved; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	later, created, err := s.CreateHandoff(sellerbot.Handoff{Key: "C1/2.0/U1", At: at, User: "U1", Question: "질문"})
+	if err != nil || !created || later.ID == first.ID {
+		t.Errorf("after it was resolved = %s, created %v, %v; want a new one", later.ID, created, err)
 	}
 }

@@ -303,6 +303,9 @@ func errorsOnFirstBlock(v slack.View, msg string) *slack.ViewSubmissionResponse 
 			return slack.NewErrorsViewSubmissionResponse(map[string]string{in.BlockID: msg})
 		}
 	}
+	if v.State == nil {
+		return nil // nothing to show it under: the modal closes
+	}
 	for id := range v.State.Values { // blocks may be absent from the payload
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{id: msg})
 	}

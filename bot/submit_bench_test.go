@@ -17,21 +17,48 @@ import (
 
 	"github.com/sellerbot/sellerbot/boltstore"
 	"github.com/sellerbot/sellerbot/handlers"
+	"github.com/sellerbot/sellerbot/internal/slackfake"
 )
 
-// nopSlack accepts every Web API call at once.
-type nopSlack struct{}
+// nopSlack answers every Web API call at once, after the strict fake's
+// rules have checked its payload.
+type nopSlack struct{ tb testing.TB }
 
-func (nopSlack) Post(context.Context, handlers.Outgoing) (string, error)        { return "1.0", nil }
-func (nopSlack) Update(context.Context, string, handlers.Outgoing) error        { return nil }
-func (nopSlack) PostEphemeral(context.Context, string, handlers.Outgoing) error { return nil }
-func (nopSlack) PublishHome(context.Context, string, []slack.Block) error       { return nil }
-func (nopSlack) Permalink(context.Context, string, string) (string, error)      { return "", nil }
-func (nopSlack) OpenView(context.Context, string, slack.ModalViewRequest) error { return nil }
-func (nopSlack) UpdateView(context.Context, string, string, slack.ModalViewRequest) error {
-	return nil
+var benchRules = slackfake.Allow("USELLER")
+
+func (n nopSlack) check(err error) error {
+	if err != nil {
+		n.tb.Errorf("slack payload refused: %v", err)
+	}
+	return err
 }
-func (nopSlack) IsMember(context.Context, string, string) (bool, error) { return true, nil }
+
+func (n nopSlack) Post(_ context.Context, m handlers.Outgoing) (string, error) {
+	return "1.0", n.check(benchRules.Blocks(m.Text, m.Blocks))
+}
+
+func (n nopSlack) Update(_ context.Context, _ string, m handlers.Outgoing) error {
+	return n.check(benchRules.Blocks(m.Text, m.Blocks))
+}
+
+func (n nopSlack) PostEphemeral(_ context.Context, _ string, m handlers.Outgoing) error {
+	return n.check(benchRules.Blocks(m.Text, m.Blocks))
+}
+
+func (n nopSlack) PublishHome(_ context.Context, _ string, b []slack.Block) error {
+	return n.check(benchRules.Home(b))
+}
+
+func (n nopSlack) OpenView(_ context.Context, _ string, v slack.ModalViewRequest) error {
+	return n.check(benchRules.Modal(v))
+}
+
+func (n nopSlack) UpdateView(_ context.Context, _, _ string, v slack.ModalViewRequest) error {
+	return n.check(benchRules.Modal(v))
+}
+
+func (nopSlack) Permalink(context.Context, string, string) (string, error) { return "", nil }
+func (nopSlack) IsMember(context.Context, string, string) (bool, error)    { return true, nil }
 func (nopSlack) FindPosted(context.Context, string, time.Time, string) (string, bool, error) {
 	return "", false, nil
 }
@@ -63,7 +90,7 @@ func BenchmarkSubmit500Concurrent(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	h := &handlers.Handlers{Slack: nopSlack{}, Store: st, Requests: st, OpsChannel: "C0OPS", Log: quiet}
+	h := &handlers.Handlers{Slack: nopSlack{b}, Store: st, Requests: st, OpsChannel: "C0OPS", Log: quiet}
 	d := &Dispatcher{H: h, Dedupe: st, Log: quiet, Metrics: NewMetrics()}
 	web := &HTTP{Verifier: Verifier{Secret: "secret"}, Dispatcher: d, Metrics: d.Metrics, Log: quiet}
 	srv := httptest.NewServer(web.Handler())
@@ -133,7 +160,7 @@ func BenchmarkSocketSubmit500(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	h := &handlers.Handlers{Slack: nopSlack{}, Store: st, Requests: st, OpsChannel: "C0OPS", Log: quiet}
+	h := &handlers.Handlers{Slack: nopSlack{b}, Store: st, Requests: st, OpsChannel: "C0OPS", Log: quiet}
 	d := &Dispatcher{H: h, Log: quiet, Metrics: NewMetrics()}
 	lat := &latencies{}
 	n := 0

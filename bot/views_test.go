@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/sellerbot/sellerbot/handlers"
+	"github.com/sellerbot/sellerbot/internal/slackfake"
 )
 
 // The shared view_submission payload reaches the handler flattened, and
@@ -53,6 +54,9 @@ func TestViewSubmissionHTTP(t *testing.T) {
 				t.Fatalf("status %d", w.Code)
 			}
 			got := w.Body.String()
+			if err := slackfake.Allow().ViewResponse([]byte(got)); err != nil {
+				t.Errorf("Slack would refuse the answer: %v", err)
+			}
 			if len(tt.wantBody) == 0 && got != "" {
 				t.Errorf("body %q; want empty", got)
 			}
@@ -79,19 +83,45 @@ func TestViewSubmissionHTTP(t *testing.T) {
 	}
 }
 
+// socketSubmit hands a view submission to the Socket Mode transport and
+// returns what was acknowledged.
+func socketSubmit(h Handler, cb slack.InteractionCallback) *fakeSocket {
+	d := &Dispatcher{H: h, Log: quiet}
+	fs := &fakeSocket{}
+	s := &Socket{Client: fs, Dispatcher: d, Log: quiet}
+	s.Handle(socketmode.Event{Type: socketmode.EventTypeInteractive, Data: cb, Request: &socketmode.Request{EnvelopeID: "env-v"}}, quiet)
+	s.Wait()
+	d.Shutdown(context.Background())
+	return fs
+}
+
+// A submission without blocks or state whose handler panics (found by
+// FuzzSlackPayload) is answered, over HTTP and Socket Mode alike; it
+// used to dereference the missing state, which in Socket Mode took the
+// process down.
+func TestViewSubmissionWithoutState(t *testing.T) {
+	cb := slack.InteractionCallback{Type: slack.InteractionTypeViewSubmission, User: slack.User{ID: "U1"}, View: slack.View{ID: "V1", CallbackID: "boom"}}
+	fh := &fakeHandler{panicOn: "boom"}
+	if fs := socketSubmit(fh, cb); len(fs.acks) != 1 {
+		t.Errorf("acks %v; want the submission acknowledged", fs.acks)
+	}
+	web, d2 := newTestHTTP(fh)
+	w := httptest.NewRecorder()
+	body := []byte(url.Values{"payload": {`{"type":"view_submission","user":{"id":"U1"},"view":{"id":"V1","callback_id":"boom"}}`}}.Encode())
+	web.Handler().ServeHTTP(w, signed(t, "/slack/interactions", "application/x-www-form-urlencoded", body, time.Now(), "secret"))
+	d2.Shutdown(context.Background())
+	if w.Code != 200 {
+		t.Errorf("HTTP status %d", w.Code)
+	}
+}
+
 // In Socket Mode the answer rides on the ack.
 func TestViewSubmissionSocketMode(t *testing.T) {
 	var cb slack.InteractionCallback
 	if err := json.Unmarshal(sharedPayload(t, "view_submission.slackgo.json"), &cb); err != nil {
 		t.Fatal(err)
 	}
-	fh := &fakeHandler{viewResp: handlers.ViewResponse{Errors: map[string]string{"multi-line": "다시 입력해 주세요."}}}
-	d := &Dispatcher{H: fh, Log: quiet}
-	fs := &fakeSocket{}
-	s := &Socket{Client: fs, Dispatcher: d, Log: quiet}
-	s.Handle(socketmode.Event{Type: socketmode.EventTypeInteractive, Data: cb, Request: &socketmode.Request{EnvelopeID: "env-v"}}, quiet)
-	s.Wait()
-	d.Shutdown(context.Background())
+	fs := socketSubmit(&fakeHandler{viewResp: handlers.ViewResponse{Errors: map[string]string{"multi-line": "다시 입력해 주세요."}}}, cb)
 	if len(fs.acks) != 1 || len(fs.payloads[0].([]any)) != 1 {
 		t.Fatalf("acks %v payloads %v; want one ack carrying the response", fs.acks, fs.payloads)
 	}

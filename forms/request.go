@@ -64,25 +64,28 @@ type Mail struct {
 
 // Request is a filed form.
 type Request struct {
-	ID          string    `json:"id"` // REQ-20261123-0007
-	Kind        Kind      `json:"kind"`
-	Values      Values    `json:"values"`
-	Requester   string    `json:"requester"` // Slack user id
-	Channel     string    `json:"channel,omitempty"`
-	Key         string    `json:"key"` // the submission's identity (the Slack view id)
-	Status      Status    `json:"status"`
-	Reason      string    `json:"reason,omitempty"` // why it was rejected
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
-	History     []Change  `json:"history,omitempty"`
-	OpsChannel  string    `json:"ops_channel,omitempty"`
-	OpsTS       string    `json:"ops_ts,omitempty"`
-	Mail        *Mail     `json:"mail,omitempty"`
-	Pending     []string  `json:"pending,omitempty"` // tasks not done yet
-	Tried       []string  `json:"tried,omitempty"`   // posts attempted: after a crash, look before posting again
-	Rev         int       `json:"rev,omitempty"`     // changes that need the ops message redrawn
-	Attempts    int       `json:"attempts,omitempty"`
-	NextAttempt time.Time `json:"next_attempt,omitzero"`
+	ID         string    `json:"id"` // REQ-20261123-0007
+	Kind       Kind      `json:"kind"`
+	Values     Values    `json:"values"`
+	Requester  string    `json:"requester"` // Slack user id
+	Channel    string    `json:"channel,omitempty"`
+	Key        string    `json:"key"` // the submission's identity (the Slack view id)
+	Status     Status    `json:"status"`
+	Reason     string    `json:"reason,omitempty"` // why it was rejected
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	History    []Change  `json:"history,omitempty"`
+	OpsChannel string    `json:"ops_channel,omitempty"`
+	OpsTS      string    `json:"ops_ts,omitempty"`
+	Mail       *Mail     `json:"mail,omitempty"`
+	Pending    []string  `json:"pending,omitempty"` // tasks not done yet
+	Tried      []string  `json:"tried,omitempty"`   // posts attempted: after a crash, look before posting again
+	// TriedAt is when each post in Tried was last attempted: until it can
+	// no longer land, looking for it proves nothing.
+	TriedAt     map[string]time.Time `json:"tried_at,omitempty"`
+	Rev         int                  `json:"rev,omitempty"` // changes that need the ops message redrawn
+	Attempts    int                  `json:"attempts,omitempty"`
+	NextAttempt time.Time            `json:"next_attempt,omitzero"`
 }
 
 // Form returns the request's form.
@@ -174,11 +177,15 @@ func (r *Request) DoneTask(t string) {
 	}
 }
 
-// MarkTried records that a post identified by key was attempted.
-func (r *Request) MarkTried(key string) {
+// MarkTried records that a post identified by key is attempted at at.
+func (r *Request) MarkTried(key string, at time.Time) {
 	if !r.HasTried(key) {
 		r.Tried = append(r.Tried, key)
 	}
+	if r.TriedAt == nil {
+		r.TriedAt = map[string]time.Time{}
+	}
+	r.TriedAt[key] = at
 }
 
 // HasTried reports whether a post identified by key was attempted.

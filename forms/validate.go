@@ -142,25 +142,14 @@ func (fl Field) Check(raw string, now time.Time) (string, string) {
 	return "", "알 수 없는 항목입니다."
 }
 
-// normalize repairs invalid UTF-8, applies NFKC (full-width digits become
-// ASCII), drops control characters and trims. Newlines survive only where
-// the field has several lines.
+// normalize repairs invalid UTF-8, drops control characters, applies NFKC
+// (full-width digits become ASCII) and trims. Newlines survive only where
+// the field has several lines. Control characters go before NFKC: a
+// combining mark they separate from its letter would otherwise compose
+// with it on a second cleaning ("AA\x0f\u0328" → "AA\u0328" → "AĄ"), and
+// cleaning must be idempotent.
 func normalize(s string, multiline bool) string {
-	s = strings.ToValidUTF8(s, "")
-	s = norm.NFKC.String(s)
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' && multiline:
-			return r
-		case r == '\n' || r == '\t' || r == '\r':
-			return ' '
-		case unicode.IsControl(r) || r == '\u200b' || r == '\ufeff':
-			return -1
-		}
-		return r
-	}, s)
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(norm.NFKC.String(sellerbot.DropControl(s, multiline)))
 }
 
 func allDigits(s string) bool {

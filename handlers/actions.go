@@ -21,6 +21,7 @@ func (h *Handlers) OnAction(ctx context.Context, a Action) {
 	}
 	t := replyTarget{user: a.User, channel: a.Channel, threadTS: thread, responseURL: a.ResponseURL}
 	v := decodeValue(a.Value)
+	defer h.recovered(ctx, "action "+a.ActionID, t, v.Question)
 	var err error
 	switch {
 	case a.ActionID == ActionHelpful || a.ActionID == ActionUnhelpful:
@@ -119,6 +120,8 @@ func (h *Handlers) ephemeral(ctx context.Context, t replyTarget, text string, bu
 // OnCommand handles a slash command.
 func (h *Handlers) OnCommand(ctx context.Context, c Command) {
 	t := replyTarget{user: c.User, channel: c.Channel, responseURL: c.ResponseURL}
+	q := cleanQuestion(slackToPlain(c.Text)) // what 담당자 연결 passes on after a failure
+	defer h.recovered(ctx, "command "+c.Name, t, q)
 	var err error
 	switch c.Name {
 	case "/faq":
@@ -138,7 +141,7 @@ func (h *Handlers) OnCommand(ctx context.Context, c Command) {
 		err = userError{fmt.Sprintf("`%s` 명령은 지원하지 않습니다. `/faq 질문`으로 물어보시거나 아래 양식을 이용해 주세요.\n%s\n• `/requests` 내 요청 보기", escape(c.Name), formCommands)}
 	}
 	if err != nil {
-		h.fail(ctx, "command "+c.Name, t, c.Text, err)
+		h.fail(ctx, "command "+c.Name, t, q, err)
 	}
 }
 

@@ -39,6 +39,8 @@ func TestPlaceholderThenAnswer(t *testing.T) {
 	}{
 		{"generated answer replaces the placeholder", "KYC 서류를 내시면 2~3 영업일 안에 심사됩니다 [1]. <!channel>", "KYC 심사 기간이 얼마나 걸리나요?",
 			[]string{"2~3 영업일 안에 심사됩니다 [1]", "[1] *", "아래 문서를 바탕으로 작성한 답변", `\"g\":true`, "&lt;!channel&gt;"}, []string{"<!channel>"}, true},
+		{"a generated answer escaping past a section is cut, not refused", strings.Repeat("<&>", 400) + "[1]", "KYC 심사 기간이 얼마나 걸리나요?",
+			[]string{"&lt;&amp;&gt;&lt;", "…"}, nil, true},
 		{"model down: the offline answer replaces it", "", "KYC 심사 기간이 얼마나 걸리나요?",
 			[]string{"2~3 영업일", "출처"}, []string{"작성한 답변"}, false},
 		{"a decline replaces it too", "", "스마트스토어 정산 주기 알려줘",

@@ -198,9 +198,13 @@ func (h *Handlers) doTask(ctx context.Context, r forms.Request, task string) (af
 
 // postOnce posts m at most once per key: the attempt is recorded before
 // posting, and a post attempted before (then a crash, or an ambiguous
-// error) is first looked for in the channel by its metadata key.
+// error) is first looked for in the channel by its metadata key, once it
+// can no longer land: a slow Slack may post it after its sender died.
 func (h *Handlers) postOnce(ctx context.Context, r forms.Request, key string, m Outgoing) (string, error) {
 	if r.HasTried(key) {
+		if err := h.settle(ctx, r.TriedAt[key]); err != nil {
+			return "", fmt.Errorf("waiting for an earlier attempt to land: %w", err)
+		}
 		ts, found, err := h.Slack.FindPosted(ctx, m.Channel, r.CreatedAt.Add(-time.Minute), key)
 		if err != nil {
 			return "", fmt.Errorf("checking whether it was posted before: %w", err)
@@ -210,11 +214,23 @@ func (h *Handlers) postOnce(ctx context.Context, r forms.Request, key string, m 
 			return ts, nil
 		}
 	}
-	if _, err := h.Requests.UpdateRequest(r.ID, func(x *forms.Request) error { x.MarkTried(key); return nil }); err != nil {
+	if _, err := h.Requests.UpdateRequest(r.ID, func(x *forms.Request) error { x.MarkTried(key, h.now()); return nil }); err != nil {
 		return "", fmt.Errorf("recording the attempt: %w", err)
 	}
 	m.Key = key
 	return h.Slack.Post(ctx, m)
+}
+
+// settle waits until a post attempted at at can no longer land.
+func (h *Handlers) settle(ctx context.Context, at time.Time) error {
+	d := sellerbot.LandWait(at, h.now(), h.LandWithin)
+	switch {
+	case d == 0:
+		return nil
+	case h.Sleep != nil:
+		return h.Sleep(ctx, d)
+	}
+	return sellerbot.Sleep(ctx, d)
 }
 
 // mail sends the e-mail copy. A failure is shown on the ops message; a
@@ -288,11 +304,6 @@ func (h *Handlers) RunDeliveries(ctx context.Context, list PendingLister, every 
 	}
 }
 
-// slackSafe makes request text safe inside a mrkdwn code block.
-func slackSafe(s string) string {
-	return strings.ReplaceAll(escape(s), "```", "'''")
-}
-
 func opsRequestText(r forms.Request) string {
 	return fmt.Sprintf("[%s] %s 요청 %s", r.Status, r.Form().Name, r.ID)
 }
@@ -307,7 +318,7 @@ func opsRequestBlocks(r forms.Request) []slack.Block {
 	head := fmt.Sprintf("%s *%s 요청* `%s`\n*요청자:* %s · *접수:* %s · *상태:* *%s*\n*접수처:* %s",
 		statusIcon[r.Status], f.Name, r.ID, userMention(r.Requester), r.CreatedAt.In(sellerbot.KST).Format("2006-01-02 15:04"), r.Status, f.Destination)
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head), nil, nil)}
-	blocks = append(blocks, sections(slackSafe(f.Text(r.Values, false)), true)...)
+	blocks = append(blocks, sections(f.Text(r.Values, false), true)...)
 	var notes []string
 	if m := r.Mail; m != nil {
 		switch {
@@ -330,7 +341,7 @@ func opsRequestBlocks(r forms.Request) []slack.Block {
 	}
 	if len(notes) > 0 {
 		// A context block holds at most 10 elements: join the lines.
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(clip(strings.Join(notes, "\n"), 2900))))
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(clipMrkdwn(strings.Join(notes, "\n"), sectionLimit))))
 	}
 	var buttons []slack.BlockElement
 	if r.Status == forms.Received {
@@ -355,7 +366,7 @@ func receiptBlocks(r forms.Request) []slack.Block {
 	head := fmt.Sprintf("*%s 요청이 접수되었습니다.* 접수번호 `%s`\n접수 %s · 상태 *%s*",
 		f.Name, r.ID, r.CreatedAt.In(sellerbot.KST).Format("2006-01-02 15:04"), r.Status)
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head), nil, nil)}
-	blocks = append(blocks, sections(slackSafe(f.Text(r.Values, false)), true)...)
+	blocks = append(blocks, sections(f.Text(r.Values, false), true)...)
 	info := fmt.Sprintf("*접수처:* %s\n*예상 처리 시간:* %s", f.Destination, f.Expected(r.Values))
 	if f.NextSteps != nil {
 		info += "\n\n*꼭 해 주세요:* " + f.NextSteps(r.Values)

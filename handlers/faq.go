@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -32,10 +33,25 @@ type buttonValue struct {
 	Generated bool   `json:"g,omitempty"` // the answer was written by the language model
 }
 
-func encodeValue(v buttonValue) string {
-	v.Question = clip(v.Question, 400) // a button value holds at most 2,000 characters
-	b, _ := json.Marshal(v)
-	return string(b)
+// maxValueBytes bounds a button's value as sent: Slack takes 2,000
+// characters, and JSON escaping (\u003c for <, \" for ") makes a question
+// longer than it reads.
+const maxValueBytes = 2000
+
+func encodeValue(v buttonValue) string { return encodeBounded(v, 400, maxValueBytes) }
+
+// encodeBounded encodes v with its question cut to at most runes runes,
+// then shorter until the encoding fits in limit bytes.
+func encodeBounded(v buttonValue, runes, limit int) string {
+	q := []rune(clip(v.Question, runes))
+	for {
+		v.Question = string(q)
+		b, _ := json.Marshal(v)
+		if len(b) <= limit || len(q) == 0 {
+			return string(b)
+		}
+		q = q[:min(len(q)-1, len(q)*limit/len(b))]
+	}
 }
 
 func decodeValue(s string) buttonValue {
@@ -53,7 +69,8 @@ func (h *Handlers) OnMessage(ctx context.Context, m Message) {
 		thread = m.TS
 	}
 	t := replyTarget{user: m.User, channel: m.Channel, threadTS: thread}
-	q := stripMention(m.Text)
+	q := cleanQuestion(slackToPlain(stripMention(m.Text)))
+	defer h.recovered(ctx, "message", t, q)
 	if err := h.answer(ctx, t, q, turnKey(m.Channel, thread, m.User), false); err != nil {
 		h.fail(ctx, "message", t, q, err)
 	}
@@ -65,7 +82,7 @@ func (h *Handlers) faqCommand(ctx context.Context, c Command) error {
 	if strings.TrimSpace(c.Text) == "" {
 		return userError{"질문을 함께 입력해 주세요. 예: `/faq KYC 심사 기간이 얼마나 걸리나요?`"}
 	}
-	return h.answer(ctx, t, c.Text, "", true)
+	return h.answer(ctx, t, cleanQuestion(slackToPlain(c.Text)), "", true)
 }
 
 // answer finds the answer to q and posts it to t. turn, when set, names the
@@ -77,7 +94,7 @@ func (h *Handlers) answer(ctx context.Context, t replyTarget, q, turn string, pr
 		return userError{"질문이 너무 빠르게 이어지고 있습니다. 1분 정도 후에 다시 물어봐 주세요."}
 	}
 	var earlier string
-	if turn != "" {
+	if turn != "" && q != "" { // a bare mention asks nothing: not the earlier question again
 		if prev, ok, err := h.Store.LastTurn(turn); err != nil {
 			return fmt.Errorf("reading the thread's earlier question: %w", err)
 		} else if ok && prev.User == t.user {
@@ -106,7 +123,7 @@ func (h *Handlers) answer(ctx context.Context, t replyTarget, q, turn string, pr
 			placeholder = ts
 		}
 	}
-	text, blocks, err := h.compose(ctx, t, q, turn, earlier, private)
+	text, blocks, err := h.composeGuarded(ctx, t, q, turn, earlier, private)
 	if err != nil && placeholder != "" {
 		// Never leave the placeholder hanging: it becomes the apology.
 		h.count("handler_errors")
@@ -114,7 +131,7 @@ func (h *Handlers) answer(ctx context.Context, t replyTarget, q, turn string, pr
 		text = apology
 		blocks = []slack.Block{
 			slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, apology, false, false), nil, nil),
-			slack.NewActionBlock("", handoffButton(q)),
+			slack.NewActionBlock("", apologyHandoff(q)),
 		}
 	} else if err != nil {
 		return err
@@ -143,6 +160,18 @@ func (h *Handlers) answer(ctx context.Context, t replyTarget, q, turn string, pr
 }
 
 const placeholderText = "답변을 찾고 있어요… 잠시만 기다려 주세요."
+
+// composeGuarded is compose with a panic turned into an error, so that a
+// placeholder is replaced by the apology like after any failure.
+func (h *Handlers) composeGuarded(ctx context.Context, t replyTarget, q, turn, earlier string, private bool) (text string, blocks []slack.Block, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			h.count("handler_panics")
+			err = fmt.Errorf("answering panicked: %v\n%s", r, debug.Stack())
+		}
+	}()
+	return h.compose(ctx, t, q, turn, earlier, private)
+}
 
 // compose finds the answer and renders it (or the decline).
 func (h *Handlers) compose(ctx context.Context, t replyTarget, q, turn, earlier string, private bool) (string, []slack.Block, error) {
@@ -198,7 +227,7 @@ func generatedBlocks(res llm.Result, private bool) []slack.Block {
 		srcs = append(srcs, fmt.Sprintf("[%d] *%s* · %s", n, escape(a.Title), escape(a.Source)))
 	}
 	return []slack.Block{
-		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, escape(clip(res.Generated, 2900)), false, false), nil, nil),
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, clipMrkdwn(escape(res.Generated), sectionLimit), false, false), nil, nil),
 		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
 			clip("🤖 아래 문서를 바탕으로 작성한 답변입니다. 📄 출처: "+strings.Join(srcs, ", "), 2000), false, false)),
 		slack.NewActionBlock("", buttons...),
@@ -268,6 +297,13 @@ func button(actionID, text, value, style string) *slack.ButtonBlockElement {
 
 func handoffButton(question string) *slack.ButtonBlockElement {
 	return button(ActionHandoff, "담당자 연결", encodeValue(buttonValue{Question: question}), "primary")
+}
+
+// apologyHandoff is the 담당자 연결 of an apology. Its value is shorter
+// than any answer's, so an apology never repeats the payload of a message
+// Slack refused.
+func apologyHandoff(question string) *slack.ButtonBlockElement {
+	return button(ActionHandoff, "담당자 연결", encodeBounded(buttonValue{Question: question}, 200, 600), "primary")
 }
 
 // stripMention removes the leading <@U123> of an app_mention.

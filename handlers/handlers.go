@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -78,7 +79,9 @@ type Store interface {
 	AddDecline(sellerbot.Decline) error
 	Feedback() ([]sellerbot.Feedback, error)
 	Declines() ([]sellerbot.Decline, error)
-	CreateHandoff(sellerbot.Handoff) (sellerbot.Handoff, error)
+	// CreateHandoff files a hand-off; while one with the same Key is open
+	// it returns that one, created false.
+	CreateHandoff(sellerbot.Handoff) (ho sellerbot.Handoff, created bool, err error)
 	UpdateHandoff(id string, fn func(*sellerbot.Handoff) error) (sellerbot.Handoff, error)
 	SaveTurn(key string, t sellerbot.Turn) error
 	LastTurn(key string) (sellerbot.Turn, bool, error)
@@ -151,6 +154,13 @@ type Handlers struct {
 	Mailer    Mailer                // optional: e-mails each request to its destination
 	MailTo    map[forms.Kind]string // per-form destination overriding the form's default
 
+	// LandWithin is how long after it was sent a post may still reach
+	// Slack (the Web API client's timeout and a margin): a post attempted
+	// before a crash is looked for only after that. Zero:
+	// sellerbot.DefaultLandWithin.
+	LandWithin time.Duration
+	Sleep      func(ctx context.Context, d time.Duration) error // defaults to a timer; tests replace it
+
 	locks keyedMutex // one delivery at a time per request
 }
 
@@ -194,11 +204,34 @@ func (h *Handlers) fail(ctx context.Context, where string, target replyTarget, q
 		h.count("handler_errors")
 		h.log().Error("handler failed", "handler", where, "user", target.user, "err", err)
 	}
+	h.tell(ctx, where, target, text, question)
+}
+
+// recovered, deferred by each handler, turns a panic into the same apology
+// as an error: the user is never left without an answer.
+func (h *Handlers) recovered(ctx context.Context, where string, target replyTarget, question string) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	h.count("handler_panics")
+	h.count("handler_errors")
+	h.log().Error("handler panicked", "handler", where, "user", target.user, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+	h.tell(ctx, where, target, apology, question)
+}
+
+// tell shows a failure's text with 담당자 연결.
+func (h *Handlers) tell(ctx context.Context, where string, target replyTarget, text, question string) {
 	blocks := []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil),
-		slack.NewActionBlock("", handoffButton(question)),
+		slack.NewActionBlock("", apologyHandoff(question)),
 	}
-	if perr := h.reply(ctx, target, text, blocks, true); perr != nil {
+	perr := h.reply(ctx, target, text, blocks, true)
+	if perr != nil {
+		// Never silent: the words alone, if the blocks were the trouble.
+		perr = h.reply(ctx, target, text, nil, true)
+	}
+	if perr != nil {
 		h.log().Error("could not tell the user about a failure", "handler", where, "user", target.user, "err", perr)
 	}
 }
@@ -215,7 +248,10 @@ type replyTarget struct {
 // response_url carry it privately.
 func (h *Handlers) reply(ctx context.Context, t replyTarget, text string, blocks []slack.Block, ephemeralOK bool) error {
 	if t.responseURL != "" && h.Respond != nil {
-		msg := &slack.WebhookMessage{Text: text, Blocks: &slack.Blocks{BlockSet: blocks}}
+		msg := &slack.WebhookMessage{Text: text}
+		if len(blocks) > 0 {
+			msg.Blocks = &slack.Blocks{BlockSet: blocks}
+		}
 		if ephemeralOK {
 			msg.ResponseType = slack.ResponseTypeEphemeral
 		} else {

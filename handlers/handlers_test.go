@@ -3,11 +3,9 @@ package handlers
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,114 +15,6 @@ import (
 	"github.com/sellerbot/sellerbot/boltstore"
 	"github.com/sellerbot/sellerbot/knowledge"
 )
-
-// recorder is a Slack that records what the handlers send.
-type recorder struct {
-	mu        sync.Mutex
-	posts     []Outgoing
-	updates   []Outgoing
-	ephemeral []Outgoing
-	responses []*slack.WebhookMessage
-	homes     int
-	homeBlock []slack.Block
-	failPost  error
-	seq       int
-	views     []slack.ModalViewRequest // opened
-	viewErr   error
-	redrawn   []slack.ModalViewRequest // views.update
-	members   map[string]bool          // of the ops channel
-	ghost     int                      // the next n posts go out but report an error
-	onPost    func(Outgoing)           // called after a post is recorded, without the lock
-	lookups   int
-}
-
-func (r *recorder) FindPosted(_ context.Context, channel string, _ time.Time, key string) (string, bool, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.lookups++
-	for i, p := range r.posts {
-		if p.Channel == channel && p.Key == key {
-			return fmt.Sprintf("1700000000.%06d", i+1), true, nil
-		}
-	}
-	return "", false, nil
-}
-
-func (r *recorder) OpenView(_ context.Context, _ string, v slack.ModalViewRequest) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.viewErr != nil {
-		return r.viewErr
-	}
-	r.views = append(r.views, v)
-	return nil
-}
-
-func (r *recorder) UpdateView(_ context.Context, _, _ string, v slack.ModalViewRequest) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.redrawn = append(r.redrawn, v)
-	return nil
-}
-
-func (r *recorder) IsMember(_ context.Context, _, user string) (bool, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.members[user], nil
-}
-
-func (r *recorder) Post(_ context.Context, m Outgoing) (string, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.failPost != nil {
-		return "", r.failPost
-	}
-	r.seq++
-	r.posts = append(r.posts, m)
-	if hook := r.onPost; hook != nil {
-		r.mu.Unlock()
-		hook(m)
-		r.mu.Lock()
-	}
-	if r.ghost > 0 {
-		r.ghost--
-		return "", errors.New("slack: 502 Bad Gateway")
-	}
-	return fmt.Sprintf("1700000000.%06d", r.seq), nil
-}
-
-func (r *recorder) Update(_ context.Context, ts string, m Outgoing) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.updates = append(r.updates, m)
-	return nil
-}
-
-func (r *recorder) PostEphemeral(_ context.Context, _ string, m Outgoing) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.ephemeral = append(r.ephemeral, m)
-	return nil
-}
-
-func (r *recorder) PublishHome(_ context.Context, _ string, b []slack.Block) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.homes++
-	r.homeBlock = b
-	return nil
-}
-
-func (r *recorder) Permalink(_ context.Context, ch, ts string) (string, error) {
-	return "https://example.slack.com/archives/" + ch + "/p" + ts, nil
-}
-
-func (r *recorder) respond(_ context.Context, _ string, m *slack.WebhookMessage) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.responses = append(r.responses, m)
-	return nil
-}
 
 // blocksJSON renders blocks as Slack would receive them, for assertions.
 func blocksJSON(t *testing.T, b []slack.Block) string {
@@ -157,11 +47,12 @@ func newFixture(t *testing.T) fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	rec := &recorder{}
+	rec := newRecorder(t)
 	h := &Handlers{
 		KB: kb, Slack: rec, Store: st, Requests: st, Respond: rec.respond, OpsChannel: "C0OPS",
 		Admins: map[string]bool{"UADMIN": true}, Limit: NewRateLimiter(20, time.Minute),
-		Now: func() time.Time { return testNow },
+		Now:   func() time.Time { return testNow },
+		Sleep: func(context.Context, time.Duration) error { return nil }, // the clock stands still
 	}
 	return fixture{h, rec, st}
 }
@@ -345,6 +236,7 @@ func TestHandoffAndResolve(t *testing.T) {
 	if len(f.slack.responses) != 1 || !strings.Contains(f.slack.responses[0].Text, "담당자에게 전달했습니다") {
 		t.Errorf("asker not told: %+v", f.slack.responses)
 	}
+	f.slack.members = map[string]bool{"U9": true} // of the ops channel
 	resolve := Action{ActionID: ActionResolve, Value: "HO-20261123-0001", User: "U9", Channel: "C0OPS", MessageTS: "1700000000.000001"}
 	f.h.OnAction(ctx, resolve)
 	f.h.OnAction(ctx, resolve) // a double click changes nothing more
@@ -432,5 +324,44 @@ func TestAppHome(t *testing.T) {
 	f.h.OnAppHome(context.Background(), "U1")
 	if f.slack.homes != 1 {
 		t.Errorf("App Home published %d times; want 1", f.slack.homes)
+	}
+}
+
+// 해결됨 is the support team's, like 처리중/완료/반려: anyone else who can
+// see the ops message is refused, and neither the message nor the seller
+// hears of it.
+func TestResolveNeedsTheSupportTeam(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.slack.members = map[string]bool{"UOPS": true}
+	f.h.OnAction(ctx, Action{ActionID: ActionHandoff, Value: encodeValue(buttonValue{Question: "정산 문의"}), User: "U1", Channel: "D1", MessageTS: "2.0", ResponseURL: "https://hooks/x"})
+	posts := len(f.slack.posts)
+	f.h.OnAction(ctx, Action{ActionID: ActionResolve, Value: "HO-20261123-0001", User: "USTRANGER", Channel: "C0OPS", MessageTS: "1700000000.000001", ResponseURL: "https://hooks/y"})
+	if len(f.slack.updates) != 0 || len(f.slack.posts) != posts {
+		t.Errorf("a stranger's 해결됨 changed the message or told the seller: updates %d, posts %d", len(f.slack.updates), len(f.slack.posts)-posts)
+	}
+	if last := f.slack.responses[len(f.slack.responses)-1]; !strings.Contains(last.Text, "지원팀 채널 멤버나 관리자만") {
+		t.Errorf("the stranger was told %q", last.Text)
+	}
+	if ho, _ := f.store.Handoff("HO-20261123-0001"); ho.Status != sellerbot.HandoffOpen {
+		t.Errorf("hand-off %s after a stranger's 해결됨", ho.Status)
+	}
+	for _, user := range []string{"UOPS", "UADMIN"} {
+		f.h.OnAction(ctx, Action{ActionID: ActionResolve, Value: "HO-20261123-0001", User: user, Channel: "C0OPS", MessageTS: "1700000000.000001", ResponseURL: "https://hooks/y"})
+	}
+	if ho, _ := f.store.Handoff("HO-20261123-0001"); ho.Status != sellerbot.HandoffResolved || ho.ResolvedBy != "UOPS" {
+		t.Errorf("hand-off %+v; want resolved by the ops member", ho)
+	}
+}
+
+// A bare mention in a thread asks nothing: the bot asks for a question
+// instead of answering the earlier one again.
+func TestBareMentionAsksForAQuestion(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.h.OnMessage(ctx, Message{User: "U1", Channel: "C1", Text: "<@UBOT> 반품 가능 기간 알려주세요", TS: "1.0", Mention: true})
+	f.h.OnMessage(ctx, Message{User: "U1", Channel: "C1", Text: "<@UBOT>", TS: "2.0", ThreadTS: "1.0", Mention: true})
+	if len(f.slack.posts) != 2 || !strings.Contains(f.slack.posts[1].Text, "질문을 입력해 주세요") {
+		t.Errorf("a bare mention was answered %q; want a request for the question", f.slack.posts[len(f.slack.posts)-1].Text)
 	}
 }

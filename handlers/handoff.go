@@ -38,18 +38,29 @@ func (h *Handlers) handoff(ctx context.Context, a Action, v buttonValue) error {
 			h.log().Warn("no permalink for hand-off", "channel", a.Channel, "err", err)
 		}
 	}
-	ho, err := h.Store.CreateHandoff(sellerbot.Handoff{
-		At: h.now(), User: a.User, Channel: a.Channel, ThreadTS: thread,
+	ho, created, err := h.Store.CreateHandoff(sellerbot.Handoff{
+		Key: handoffKey(a, question), At: h.now(), User: a.User, Channel: a.Channel, ThreadTS: thread,
 		Question: question, Permalink: permalink, OpsChannel: h.OpsChannel,
 	})
 	if err != nil {
 		return fmt.Errorf("storing hand-off: %w", err)
 	}
+	// The same click again (a double click, a redelivery) files nothing
+	// new; it posts the hand-off only if the first click could not.
+	if !created && (ho.OpsTS != "" || ho.PostError == "" && sellerbot.LandWait(ho.At, h.now(), h.LandWithin) > 0) {
+		h.count("handoffs_duplicate")
+		h.log().Info("repeated 담당자 연결 ignored", "handoff", ho.ID, "user", a.User)
+		return h.ephemeral(ctx, asker, fmt.Sprintf("이미 담당자에게 전달했습니다 (접수번호 %s). 확인 후 이 대화로 연락드리겠습니다.", ho.ID), nil)
+	}
 	ts, err := h.Slack.Post(ctx, Outgoing{Channel: h.OpsChannel, Text: opsText(ho), Blocks: opsBlocks(ho)})
 	if err != nil {
+		msg := clip(err.Error(), 200)
+		if _, uerr := h.Store.UpdateHandoff(ho.ID, func(x *sellerbot.Handoff) error { x.PostError = msg; return nil }); uerr != nil {
+			h.log().Error("recording a failed hand-off post failed", "handoff", ho.ID, "err", uerr)
+		}
 		return fmt.Errorf("posting hand-off %s to %s: %w", ho.ID, h.OpsChannel, err)
 	}
-	if _, err := h.Store.UpdateHandoff(ho.ID, func(x *sellerbot.Handoff) error { x.OpsTS = ts; return nil }); err != nil {
+	if _, err := h.Store.UpdateHandoff(ho.ID, func(x *sellerbot.Handoff) error { x.OpsTS, x.PostError = ts, ""; return nil }); err != nil {
 		return fmt.Errorf("recording hand-off message: %w", err)
 	}
 	h.count("handoffs")
@@ -58,8 +69,21 @@ func (h *Handlers) handoff(ctx context.Context, a Action, v buttonValue) error {
 	return h.ephemeral(ctx, asker, text, nil)
 }
 
-// resolve marks a hand-off done, updates the ops message and tells the asker.
+// handoffKey names one asker's 담당자 연결 on one message; a button on a
+// message without a timestamp (a private answer) is named by its question.
+func handoffKey(a Action, question string) string {
+	if a.MessageTS != "" {
+		return a.Channel + "/" + a.MessageTS + "/" + a.User
+	}
+	return a.Channel + "/" + a.User + "/q/" + question
+}
+
+// resolve marks a hand-off done, updates the ops message and tells the
+// asker. Like a request's status, only the support team may do it.
 func (h *Handlers) resolve(ctx context.Context, a Action) error {
+	if refused, err := h.teamOnly(ctx, a, notAllowedHandoff, "handoffs_refused"); refused {
+		return err
+	}
 	ho, err := h.Store.UpdateHandoff(a.Value, func(x *sellerbot.Handoff) error {
 		if x.Status == sellerbot.HandoffResolved {
 			return errAlreadyResolved
@@ -69,6 +93,11 @@ func (h *Handlers) resolve(ctx context.Context, a Action) error {
 	})
 	if errors.Is(err, errAlreadyResolved) {
 		return nil // a double click; the message already says so
+	}
+	if errors.Is(err, sellerbot.ErrNotFound) {
+		h.count("handoffs_not_found")
+		h.log().Warn("hand-off not found", "id", clip(a.Value, 40), "user", a.User)
+		return userError{fmt.Sprintf("`%s` 담당자 연결 요청은 더 이상 없습니다.", escape(clip(a.Value, 40)))}
 	}
 	if err != nil {
 		return fmt.Errorf("resolving hand-off %q: %w", a.Value, err)
@@ -84,13 +113,15 @@ func (h *Handlers) resolve(ctx context.Context, a Action) error {
 	return nil
 }
 
+const notAllowedHandoff = "해결됨은 지원팀 채널 멤버나 관리자만 누를 수 있습니다."
+
 func opsText(ho sellerbot.Handoff) string {
-	return fmt.Sprintf("담당자 연결 요청 %s: %s", ho.ID, clip(ho.Question, 200))
+	return fmt.Sprintf("담당자 연결 요청 %s: %s", ho.ID, escape(clip(ho.Question, 200)))
 }
 
 // opsBlocks renders a hand-off in the support team's channel.
 func opsBlocks(ho sellerbot.Handoff) []slack.Block {
-	head := fmt.Sprintf("*🙋 담당자 연결 요청* `%s`\n*요청자:* %s\n*질문:* %s", ho.ID, userMention(ho.User), escape(clip(ho.Question, 1500)))
+	head := fmt.Sprintf("*🙋 담당자 연결 요청* `%s`\n*요청자:* %s\n*질문:* %s", ho.ID, userMention(ho.User), clipMrkdwn(escape(clip(ho.Question, 1500)), 2500))
 	if ho.Permalink != "" {
 		head += fmt.Sprintf("\n<%s|대화 보기>", ho.Permalink)
 	}

@@ -26,7 +26,7 @@ type OrderStore interface {
 const orderAlertsHelp = "*주문 알림 명령*\n" +
 	"• `/order-alerts on 업체ID` 이 채널에서 해당 업체의 미확인 주문 알림을 받습니다 (기본: 매일 10시, 15시).\n" +
 	"• `/order-alerts off 업체ID` 이 채널의 알림을 끕니다.\n" +
-	"• `/order-alerts status` 이 채널이 받는 알림을 봅니다.\n" +
+	"• `/order-alerts status [페이지]` 이 채널이 받는 알림을 봅니다 (50건씩).\n" +
 	"• `/order-alerts label 업체ID 라벨` 알림 앞의 [라벨]을 바꿉니다 (비우면 기본값 인터파크-판매관리).\n" +
 	"• `/order-alerts register 업체ID @사용자` / `unregister` 업체 담당자를 등록·해제합니다 (관리자)."
 
@@ -41,13 +41,19 @@ func (h *Handlers) orderAlertsCommand(ctx context.Context, c Command) error {
 	if h.Orders == nil {
 		return userError{"주문 알림이 설정되어 있지 않습니다. 관리자에게 문의해 주세요."}
 	}
-	args := strings.Fields(c.Text)
+	// Arguments are read as plain text; the users to register, as Slack
+	// sent them (<@U123|name>).
+	args := strings.Fields(slackToPlain(c.Text))
 	if len(args) == 0 {
 		return h.ephemeral(ctx, t, orderAlertsHelp, nil)
 	}
 	sub := strings.ToLower(args[0])
 	if sub == "status" {
-		return h.alertStatus(ctx, t, c.Channel)
+		n, ok := pageArg(strings.Join(args[1:], " "))
+		if !ok {
+			return userError{"`/order-alerts status` 뒤에는 페이지 번호만 입력할 수 있습니다. 예: `/order-alerts status 2`"}
+		}
+		return h.alertStatus(ctx, t, c.Channel, n)
 	}
 	switch sub {
 	case "on", "off", "label", "register", "unregister":
@@ -90,10 +96,10 @@ func (h *Handlers) orderAlertsCommand(ctx context.Context, c Command) error {
 		return h.reply(ctx, replyTarget{user: c.User, channel: c.Channel, responseURL: c.ResponseURL},
 			fmt.Sprintf("이 채널에서 업체ID `%s`의 미확인 주문 알림을 껐습니다 (%s님).", seller, userMention(c.User)), nil, false)
 	case "label":
-		label := strings.TrimSpace(strings.Join(args[2:], " "))
+		label := strings.Join(args[2:], " ")
 		label = strings.Trim(label, "[]")
 		if len([]rune(label)) > 30 || strings.ContainsAny(label, "<>*`") {
-			return userError{"라벨은 30자 이내로, <, >, *, ` 없이 입력해 주세요. 예: `/order-alerts label ganashop 위메프-판매관리`"}
+			return userError{"라벨은 30자 이내로, &lt;, &gt;, *, ` 없이 입력해 주세요. 예: `/order-alerts label ganashop 위메프-판매관리`"}
 		}
 		if err := h.Orders.SetSellerLabel(seller, label); err != nil {
 			return fmt.Errorf("setting the label of %s: %w", seller, err)
@@ -158,7 +164,8 @@ func (h *Handlers) alertsOn(ctx context.Context, t replyTarget, c Command, selle
 	return h.reply(ctx, replyTarget{user: c.User, channel: c.Channel, responseURL: c.ResponseURL}, text, nil, false)
 }
 
-func (h *Handlers) alertStatus(ctx context.Context, t replyTarget, channel string) error {
+// alertStatus lists the channel's subscriptions, 50 a page.
+func (h *Handlers) alertStatus(ctx context.Context, t replyTarget, channel string, page int) error {
 	subs, err := h.Orders.Subscriptions()
 	if err != nil {
 		return fmt.Errorf("reading subscriptions: %w", err)
@@ -173,7 +180,9 @@ func (h *Handlers) alertStatus(ctx context.Context, t replyTarget, channel strin
 		return h.ephemeral(ctx, t, "이 채널은 주문 알림을 받고 있지 않습니다. `/order-alerts on 업체ID` 로 켤 수 있습니다.", nil)
 	}
 	sort.Strings(here)
-	return h.ephemeral(ctx, t, "*이 채널이 받는 주문 알림*\n"+strings.Join(here, "\n"), nil)
+	l := list{title: fmt.Sprintf("*이 채널이 받는 주문 알림* (%d건)", len(here)), lines: here, per: 50,
+		more: func(p int) string { return fmt.Sprintf("/order-alerts status %d", p) }}
+	return h.showList(ctx, t, fmt.Sprintf("이 채널이 받는 주문 알림 %d건", len(here)), l, page)
 }
 
 // orderList shows, privately, the orders an alert counted that are still
@@ -181,7 +190,7 @@ func (h *Handlers) alertStatus(ctx context.Context, t replyTarget, channel strin
 func (h *Handlers) orderList(ctx context.Context, a Action) error {
 	t := replyTarget{user: a.User, channel: a.Channel, threadTS: a.ThreadTS, responseURL: a.ResponseURL}
 	var b orders.AlertButton
-	if json.Unmarshal([]byte(a.Value), &b) != nil || b.Seller == "" || b.End <= b.Start {
+	if json.Unmarshal([]byte(a.Value), &b) != nil || !sellerArg.MatchString(b.Seller) || b.End <= b.Start {
 		return userError{"이 알림의 정보를 읽지 못했습니다. 다음 알림에서 다시 눌러 주세요."}
 	}
 	if h.Orders == nil {

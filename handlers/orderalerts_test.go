@@ -130,7 +130,7 @@ func TestOrderAlertsCommand(t *testing.T) {
 		{name: "status lists this channel's alerts",
 			before:   []step{{"UADMIN", "C1", "on nara"}, {"UADMIN", "C1", "on ganashop"}, {"UADMIN", "C2", "on bada"}},
 			cmd:      step{"U1", "C1", "status"},
-			want:     []string{"*이 채널이 받는 주문 알림*\n• 업체ID `ganashop` (<@UADMIN>님, 11-23 10:00 설정)\n• 업체ID `nara` (<@UADMIN>님, 11-23 10:00 설정)"},
+			want:     []string{"*이 채널이 받는 주문 알림* (2건)", `• 업체ID ` + "`ganashop`" + ` (<@UADMIN>님, 11-23 10:00 설정)\n• 업체ID ` + "`nara`" + ` (<@UADMIN>님, 11-23 10:00 설정)`},
 			notWant:  []string{"bada"},
 			wantSubs: []string{"bada@C2 by UADMIN", "ganashop@C1 by UADMIN", "nara@C1 by UADMIN"}},
 		{name: "status with none",
@@ -170,10 +170,14 @@ func TestOrderAlertsCommand(t *testing.T) {
 		{name: "unknown subcommand",
 			cmd:  step{"UADMIN", "C1", "subscribe ganashop"},
 			want: []string{"`subscribe` 은(는) 알 수 없는 명령입니다", "*주문 알림 명령*"}, wantSubs: []string{}},
-		{name: "unknown subcommand is escaped",
+		{name: "unknown subcommand does not ping",
 			cmd:     step{"UADMIN", "C1", "<!channel> ganashop"},
-			want:    []string{"&lt;!channel&gt;", "알 수 없는 명령"},
+			want:    []string{"`@channel` 은(는)", "알 수 없는 명령"},
 			notWant: []string{"<!channel>"}, wantSubs: []string{}},
+		{name: "unknown subcommand is escaped once",
+			cmd:     step{"UADMIN", "C1", "&lt;b&gt; ganashop"}, // the user typed <b>
+			want:    []string{"`&lt;b&gt;` 은(는)"},
+			notWant: []string{"&amp;"}, wantSubs: []string{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -272,10 +276,11 @@ func TestOrderAlertsLabel(t *testing.T) {
 		{"UADMIN", "label ganashop 위메프-판매관리", "업체ID `ganashop`의 알림은 이제 `[위메프-판매관리]` 로 시작합니다.", map[string]string{"ganashop": "위메프-판매관리"}},
 		{"U123", "label ganashop [11번가 판매관리]", "`[11번가 판매관리]`", map[string]string{"ganashop": "11번가 판매관리"}},
 		{"U1", "label ganashop 해킹", "관리자나 이 업체에 등록된 담당자만", map[string]string{"ganashop": "11번가 판매관리"}},
-		{"UADMIN", "label ganashop <!channel>", "라벨은 30자 이내로", map[string]string{"ganashop": "11번가 판매관리"}},
+		{"UADMIN", "label ganashop &lt;b&gt;", "라벨은 30자 이내로", map[string]string{"ganashop": "11번가 판매관리"}},
 		{"UADMIN", "label ganashop *굵게*", "라벨은 30자 이내로", map[string]string{"ganashop": "11번가 판매관리"}},
 		{"UADMIN", "label ganashop " + strings.Repeat("가", 31), "라벨은 30자 이내로", map[string]string{"ganashop": "11번가 판매관리"}},
 		{"UADMIN", "label ganashop " + strings.Repeat("가", 30), "`[" + strings.Repeat("가", 30) + "]`", map[string]string{"ganashop": strings.Repeat("가", 30)}},
+		{"UADMIN", "label ganashop Q&amp;A", "`[Q&amp;A]`", map[string]string{"ganashop": "Q&A"}},
 		{"UADMIN", "label ganashop", "업체ID `ganashop`의 알림은 이제 `[인터파크-판매관리]` 로 시작합니다.", map[string]string{}},
 	}
 	for _, st := range steps {
@@ -464,7 +469,7 @@ func TestOrderListButtonLimit(t *testing.T) {
 }
 
 func TestOrderListButtonBadValue(t *testing.T) {
-	for _, value := range []string{"", "{not json", "null", `{"s":"","a":1,"b":2}`, `{"s":"ganashop","a":5,"b":5}`, `{"s":"ganashop","a":9,"b":2}`, `"ganashop"`} {
+	for _, value := range []string{"", "{not json", "null", `{"s":"","a":1,"b":2}`, `{"s":"ganashop","a":5,"b":5}`, `{"s":"ganashop","a":9,"b":2}`, `"ganashop"`, `{"s":"<!channel>","a":1,"b":2}`} {
 		t.Run(value, func(t *testing.T) {
 			f := alertFixture(t)
 			if all := clickList(t, f, value); !strings.Contains(all, "이 알림의 정보를 읽지 못했습니다. 다음 알림에서 다시 눌러 주세요.") {

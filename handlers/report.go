@@ -6,8 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/slack-go/slack"
-
 	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/knowledge"
 )
@@ -128,6 +126,5 @@ func (h *Handlers) reportCommand(ctx context.Context, c Command) error {
 		return fmt.Errorf("reading declines: %w", err)
 	}
 	text := BuildReport(fb, dc, h.KB).Text(10)
-	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "```"+clip(text, 2900)+"```", false, false), nil, nil)}
-	return h.reply(ctx, replyTarget{user: c.User, channel: c.Channel, responseURL: c.ResponseURL}, text, blocks, true)
+	return h.reply(ctx, replyTarget{user: c.User, channel: c.Channel, responseURL: c.ResponseURL}, escape(text), sections(text, true), true)
 }

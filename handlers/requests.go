@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -48,11 +47,13 @@ func (h *Handlers) requestCommand(ctx context.Context, c Command, f *forms.Form)
 		return userError{"양식을 열 수 없습니다. 명령어를 다시 입력해 주세요."}
 	}
 	v := forms.Values{}
-	text := strings.TrimSpace(c.Text)
+	text := strings.TrimSpace(slackToPlain(c.Text))
 	switch {
 	case text == "":
 	case f.Prefill != "":
-		v[f.Prefill] = text
+		if val, ok := prefill(f, text, h.now()); ok {
+			v[f.Prefill] = val
+		}
 	case f.Kind == forms.APIKey:
 		v["type"] = apiTypeFromText(text)
 	}
@@ -65,6 +66,24 @@ func (h *Handlers) requestCommand(ctx context.Context, c Command, f *forms.Form)
 	}
 	h.count("forms_opened")
 	return nil
+}
+
+// prefill finds the value of the form's Prefill field in a command's text:
+// the text, or one of its words, when it is a valid entry for that field
+// (/cancel-request 202008131105904, /cancel-request 주문번호 2020-0813-1105904
+// 고객 변심); anything else is not put into the modal, whose field could
+// not hold it.
+func prefill(f *forms.Form, text string, now time.Time) (string, bool) {
+	fl, ok := f.Field(f.Prefill)
+	if !ok {
+		return "", false
+	}
+	for _, s := range append([]string{text}, strings.Fields(text)...) {
+		if val, msg := fl.Check(s, now); msg == "" && val != "" {
+			return val, true
+		}
+	}
+	return "", false
 }
 
 func isTriggerError(err error) bool {
@@ -250,128 +269,26 @@ func (h *Handlers) mailTo(f *forms.Form) string {
 	return f.MailTo
 }
 
-// canManage reports whether user may change a request's status: admins
-// and members of the support team's channel.
-func (h *Handlers) canManage(ctx context.Context, user string) (bool, error) {
-	if h.Admins[user] {
-		return true, nil
-	}
-	if h.OpsChannel == "" {
-		return false, nil
-	}
-	return h.Slack.IsMember(ctx, h.OpsChannel, user)
-}
-
-const notAllowed = "요청 상태는 지원팀 채널 멤버나 관리자만 바꿀 수 있습니다."
-
-// changeStatus handles 처리중 and 완료 on the ops message.
-func (h *Handlers) changeStatus(ctx context.Context, a Action, to forms.Status) error {
-	t := replyTarget{user: a.User, channel: a.Channel, responseURL: a.ResponseURL}
-	ok, err := h.canManage(ctx, a.User)
-	if err != nil {
-		return fmt.Errorf("checking who may change %s: %w", a.Value, err)
-	}
-	if !ok {
-		h.count("requests_refused")
-		return h.ephemeral(ctx, t, notAllowed, nil)
-	}
-	_, err = h.Requests.UpdateRequest(a.Value, func(r *forms.Request) error {
-		return r.Move(to, a.User, "", h.now())
-	})
-	if errors.Is(err, forms.ErrBadTransition) {
-		cur, gerr := h.Requests.Request(a.Value)
-		if gerr != nil {
-			return fmt.Errorf("reading %s: %w", a.Value, gerr)
-		}
-		return h.ephemeral(ctx, t, fmt.Sprintf("`%s` 요청은 이미 *%s* 상태라 %s(으)로 바꿀 수 없습니다.", cur.ID, cur.Status, to), nil)
-	}
-	if err != nil {
-		return fmt.Errorf("changing %q to %s: %w", a.Value, to, err)
-	}
-	h.count("requests_status_changed")
-	h.Deliver(ctx, a.Value)
-	return nil
-}
-
-// askReject opens the modal that asks for the rejection's reason.
-func (h *Handlers) askReject(ctx context.Context, a Action) error {
-	t := replyTarget{user: a.User, channel: a.Channel, responseURL: a.ResponseURL}
-	ok, err := h.canManage(ctx, a.User)
-	if err != nil {
-		return fmt.Errorf("checking who may reject %s: %w", a.Value, err)
-	}
-	if !ok {
-		h.count("requests_refused")
-		return h.ephemeral(ctx, t, notAllowed, nil)
-	}
-	r, err := h.Requests.Request(a.Value)
-	if err != nil {
-		return fmt.Errorf("reading %q: %w", a.Value, err)
-	}
-	if !r.Status.Open() {
-		return h.ephemeral(ctx, t, fmt.Sprintf("`%s` 요청은 이미 *%s* 상태입니다.", r.ID, r.Status), nil)
-	}
-	if err := h.Slack.OpenView(ctx, a.TriggerID, rejectView(r)); err != nil {
-		if isTriggerError(err) {
-			return userError{"반려 창을 여는 시간이 초과되었습니다. [반려] 버튼을 다시 눌러 주세요."}
-		}
-		return fmt.Errorf("opening the rejection form for %s: %w", r.ID, err)
-	}
-	return nil
-}
-
-func (h *Handlers) submitReject(ctx context.Context, s ViewSubmission) ViewResponse {
-	meta, ok := decodeMeta(s.Metadata)
-	if _, has := s.Values["reason"]; !ok || meta.Request == "" || !has {
-		return ViewResponse{Update: noticeView("요청 반려", staleForm)}
-	}
-	reason := strings.TrimSpace(strings.ToValidUTF8(s.Values["reason"], ""))
-	switch n := len([]rune(reason)); {
-	case n == 0:
-		return ViewResponse{Errors: map[string]string{"reason": "반려 사유를 입력해 주세요. 요청자에게 그대로 전달됩니다."}}
-	case n > 500:
-		return ViewResponse{Errors: map[string]string{"reason": fmt.Sprintf("500자 이내로 입력해 주세요. (지금 %d자)", n)}}
-	}
-	allowed, err := h.canManage(ctx, s.User)
-	if err != nil {
-		h.log().Error("checking who may reject failed", "request", meta.Request, "err", err)
-		return ViewResponse{Errors: map[string]string{"reason": "권한을 확인하지 못했습니다. 잠시 후 다시 눌러 주세요."}}
-	}
-	if !allowed {
-		return ViewResponse{Update: noticeView("요청 반려", notAllowed)}
-	}
-	_, err = h.Requests.UpdateRequest(meta.Request, func(r *forms.Request) error {
-		return r.Move(forms.Rejected, s.User, reason, h.now())
-	})
-	if errors.Is(err, forms.ErrBadTransition) {
-		return ViewResponse{Update: noticeView("요청 반려", "이 요청은 이미 완료되었거나 반려되어 상태를 바꾸지 않았습니다.")}
-	}
-	if err != nil {
-		h.count("handler_errors")
-		h.log().Error("rejecting request failed", "request", meta.Request, "err", err)
-		return ViewResponse{Errors: map[string]string{"reason": "일시적인 문제로 저장하지 못했습니다. 잠시 후 다시 눌러 주세요."}}
-	}
-	h.count("requests_status_changed")
-	id := meta.Request
-	return ViewResponse{After: func(ctx context.Context) { h.Deliver(ctx, id) }}
-}
-
-// requestsCommand lists the user's requests privately.
+// requestsCommand lists the user's requests privately, newest first, 20
+// a page (/requests 2 shows the next).
 func (h *Handlers) requestsCommand(ctx context.Context, c Command) error {
 	t := replyTarget{user: c.User, channel: c.Channel, responseURL: c.ResponseURL}
-	list, err := h.Requests.RequestsBy(c.User, 20)
+	n, ok := pageArg(slackToPlain(c.Text))
+	if !ok {
+		return userError{"`/requests` 뒤에는 페이지 번호만 입력할 수 있습니다. 예: `/requests 2`"}
+	}
+	all, err := h.Requests.RequestsBy(c.User, 0)
 	if err != nil {
 		return fmt.Errorf("listing requests of %s: %w", c.User, err)
 	}
-	if len(list) == 0 {
+	if len(all) == 0 {
 		return h.ephemeral(ctx, t, "아직 접수하신 요청이 없습니다.\n"+formCommands, nil)
 	}
-	var sb strings.Builder
-	sb.WriteString("*내 요청* (최근 20건)\n")
-	for _, r := range list {
-		sb.WriteString(requestLine(r) + "\n")
+	l := list{title: fmt.Sprintf("*내 요청* (전체 %d건, 최근 순)", len(all)), per: 20, more: func(p int) string { return fmt.Sprintf("/requests %d", p) }}
+	for _, r := range all {
+		l.lines = append(l.lines, requestLine(r))
 	}
-	return h.ephemeral(ctx, t, sb.String(), nil)
+	return h.showList(ctx, t, fmt.Sprintf("내 요청 %d건", len(all)), l, n)
 }
 
 const formCommands = "• `/cancel-request 주문번호` 발송 후 직권 취소·환불 요청\n• `/tax-status` 과세여부 정보변경 요청\n• `/api-key` API 인증키·주문 API·호출수 증량 신청"
@@ -389,29 +306,28 @@ func requestLine(r forms.Request) string {
 	return s
 }
 
-// openRequestsBlocks lists a user's open requests for App Home.
+// openRequestsBlocks lists a user's open requests for App Home (20; the
+// rest through /requests).
 func (h *Handlers) openRequestsBlocks(user string) []slack.Block {
 	if h.Requests == nil {
 		return nil
 	}
-	list, err := h.Requests.RequestsBy(user, 0)
+	formsBlock := slack.NewSectionBlock(mrkdwn("*요청 양식*\n"+formCommands), nil, nil)
+	all, err := h.Requests.RequestsBy(user, 0)
 	if err != nil {
 		h.log().Error("listing requests for App Home failed", "user", user, "err", err)
-		return []slack.Block{slack.NewSectionBlock(mrkdwn("*진행 중인 내 요청*\n지금은 목록을 불러오지 못했습니다. `/requests` 로 확인해 주세요."), nil, nil)}
+		return []slack.Block{slack.NewSectionBlock(mrkdwn("*진행 중인 내 요청*\n지금은 목록을 불러오지 못했습니다. `/requests` 로 확인해 주세요."), nil, nil), formsBlock}
 	}
-	var open []string
-	for _, r := range list {
-		if r.Status.Open() && len(open) < 20 {
-			open = append(open, requestLine(r))
+	l := list{title: "*진행 중인 내 요청*", per: 20, more: func(int) string { return "/requests" }}
+	for _, r := range all {
+		if r.Status.Open() {
+			l.lines = append(l.lines, requestLine(r))
 		}
 	}
-	text := "*진행 중인 내 요청*\n"
-	if len(open) == 0 {
-		text += "진행 중인 요청이 없습니다.\n\n*요청 양식*\n" + formCommands
-	} else {
-		text += strings.Join(open, "\n") + "\n\n*요청 양식*\n" + formCommands
+	if len(l.lines) == 0 {
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(l.title+"\n진행 중인 요청이 없습니다."), nil, nil), formsBlock}
 	}
-	return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}
+	return append(l.page(1), formsBlock)
 }
 
 func kst(t time.Time) string {

@@ -57,6 +57,9 @@ func TestRequestCommandOpensForm(t *testing.T) {
 		wantIn     string // in the modal JSON
 	}{
 		{"/cancel-request", "202008131105904", []string{"order_no", "buyer", "product", "quantity", "reason", "deduct", "deduct_amount", "refund", "agreed", "refund_account", "manager", "detail"}, `"initial_value":"202008131105904"`},
+		{"/cancel-request", "주문번호 2020-0813-1105904 고객 변심", []string{"order_no"}, `"initial_value":"202008131105904"`},
+		{"/cancel-request", strings.Repeat("주문번호는 202008131105904 인데요 ", 300), []string{"order_no"}, `"initial_value":"202008131105904"`},
+		{"/cancel-request", strings.Repeat("취소해 주세요 ", 400), []string{"order_no"}, `"text":"예: 202008131105904","emoji":false},"max_length":20}`},
 		{"/tax-status", "", []string{"company", "seller_id", "current_tax", "new_tax", "reg_date", "mailorder_date", "method", "fax", "manager", "phone"}, "02-6924-9010"},
 		{"/api-key", "", []string{"type", "company", "company_no", "contract_no", "seller_id", "manager", "email", "solution", "sales_url", "ips", "quota"}, "관리계정(ID)관리"},
 		{"/api-key", "주문 API", []string{"type", "ips"}, `"value":"order"`},
@@ -108,7 +111,7 @@ func TestSubmitInvalidShowsErrorsPerField(t *testing.T) {
 	v["order_no"] = "2020-08-13A"
 	v["deduct_amount"] = ""
 	v["agreed"] = forms.AgreedNo
-	resp := f.h.OnViewSubmission(context.Background(), submission(forms.CancelRequest, "V1", v))
+	resp := f.submit(context.Background(), submission(forms.CancelRequest, "V1", v))
 	for _, id := range []string{"order_no", "deduct_amount", "agreed"} {
 		if resp.Errors[id] == "" {
 			t.Errorf("no error under %s: %v", id, resp.Errors)
@@ -127,7 +130,7 @@ func TestSubmitStoresThenDelivers(t *testing.T) {
 	var logs bytes.Buffer
 	f.h.Log = slog.New(slog.NewTextHandler(&logs, nil))
 	ctx := context.Background()
-	resp := f.h.OnViewSubmission(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
+	resp := f.submit(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
 	if len(resp.Errors) > 0 || resp.Update == nil || resp.After == nil {
 		t.Fatalf("response %+v; want a confirmation and follow-up work", resp)
 	}
@@ -189,7 +192,7 @@ func TestDoubleSubmissionFilesOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp := f.h.OnViewSubmission(ctx, submission(forms.CancelRequest, "VSAME", goodCancel()))
+			resp := f.submit(ctx, submission(forms.CancelRequest, "VSAME", goodCancel()))
 			if resp.Update != nil {
 				ids[i] = blocksJSON(t, resp.Update.Blocks.BlockSet)
 			}
@@ -217,7 +220,7 @@ func TestSubmitStaleOrUnknown(t *testing.T) {
 	extra := submission(forms.TaxStatus, "V3", goodCancel())
 	unknown := submission("refund-all", "V4", goodCancel())
 	for name, s := range map[string]ViewSubmission{"old version": old, "missing block": missing, "other form's blocks": extra, "unknown callback": unknown} {
-		resp := f.h.OnViewSubmission(ctx, s)
+		resp := f.submit(ctx, s)
 		if resp.Update == nil || resp.After != nil {
 			t.Errorf("%s: %+v; want a notice and nothing done", name, resp)
 			continue
@@ -234,7 +237,7 @@ func TestSubmitStaleOrUnknown(t *testing.T) {
 // file stores a valid cancel request and delivers it.
 func file(t *testing.T, f fixture, viewID string) forms.Request {
 	t.Helper()
-	resp := f.h.OnViewSubmission(context.Background(), submission(forms.CancelRequest, viewID, goodCancel()))
+	resp := f.submit(context.Background(), submission(forms.CancelRequest, viewID, goodCancel()))
 	if resp.After == nil {
 		t.Fatalf("not filed: %+v", resp.Errors)
 	}
@@ -299,7 +302,7 @@ func TestReject(t *testing.T) {
 	}
 	meta := f.slack.views[0].PrivateMetadata
 	sub := func(user, reason string) ViewResponse {
-		return f.h.OnViewSubmission(ctx, ViewSubmission{CallbackID: CallbackReject, ViewID: "VR", User: user, Metadata: meta, Values: map[string]string{"reason": reason}})
+		return f.submit(ctx, ViewSubmission{CallbackID: CallbackReject, ViewID: "VR", User: user, Metadata: meta, Values: map[string]string{"reason": reason}})
 	}
 	if resp := sub("UOPS", "   "); resp.Errors["reason"] == "" {
 		t.Errorf("empty reason accepted: %+v", resp)
@@ -331,7 +334,7 @@ func TestDeliveryRetriesAfterFailure(t *testing.T) {
 	f.h.Now = func() time.Time { return now }
 	ctx := context.Background()
 	f.slack.failPost = errors.New("service_unavailable")
-	resp := f.h.OnViewSubmission(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
+	resp := f.submit(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
 	resp.After(ctx)
 	list, _ := f.store.RequestsBy("USELLER", 0)
 	r := list[0]
@@ -363,7 +366,7 @@ func TestCrashBeforeDeliveryIsCaughtUp(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	// A submission stored, then the process died before its follow-up ran.
-	resp := f.h.OnViewSubmission(ctx, submission(forms.TaxStatus, "V1", map[string]string{
+	resp := f.submit(ctx, submission(forms.TaxStatus, "V1", map[string]string{
 		"company": "가나상사", "seller_id": "ganashop", "current_tax": "simplified", "new_tax": "general",
 		"reg_date": "2026-11-20", "mailorder_date": "2026-10-01", "method": forms.ByFax, "fax": "0212345678",
 		"manager": "김담당", "phone": "01012345678",
@@ -446,7 +449,7 @@ func TestRequestsListAndHome(t *testing.T) {
 	}
 	r := file(t, f, "V1")
 	f.h.OnCommand(ctx, Command{Name: "/requests", User: "USELLER", ResponseURL: "https://hooks/z"})
-	list := f.slack.responses[len(f.slack.responses)-1].Text
+	list := blocksJSON(t, f.slack.responses[len(f.slack.responses)-1].Blocks.BlockSet)
 	if !strings.Contains(list, r.ID) || !strings.Contains(list, "접수") {
 		t.Errorf("list %q", list)
 	}
@@ -483,7 +486,7 @@ func TestDeliveryDoesNotRepostAfterAmbiguousError(t *testing.T) {
 	f.h.Now = func() time.Time { return now }
 	ctx := context.Background()
 	f.slack.ghost = 2 // the ops message and the receipt both "fail" but go out
-	resp := f.h.OnViewSubmission(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
+	resp := f.submit(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
 	resp.After(ctx)
 	now = now.Add(10 * time.Minute)
 	if err := f.h.DeliverPending(ctx, f.store); err != nil {
@@ -492,8 +495,8 @@ func TestDeliveryDoesNotRepostAfterAmbiguousError(t *testing.T) {
 	if len(f.slack.posts) != 2 {
 		t.Errorf("%d posts; want the ops message and the receipt once each", len(f.slack.posts))
 	}
-	if f.slack.lookups != 2 {
-		t.Errorf("%d lookups; want 2", f.slack.lookups)
+	if len(f.slack.lookups) != 2 {
+		t.Errorf("%d lookups; want 2", len(f.slack.lookups))
 	}
 	list, _ := f.store.RequestsBy("USELLER", 0)
 	if r := list[0]; len(r.Pending) != 0 || r.OpsTS == "" {
@@ -506,7 +509,7 @@ func TestDeliveryDoesNotRepostAfterAmbiguousError(t *testing.T) {
 func TestStatusChangeDuringDelivery(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	resp := f.h.OnViewSubmission(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
+	resp := f.submit(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
 	list, _ := f.store.RequestsBy("USELLER", 0)
 	id := list[0].ID
 	changed := 0
@@ -544,7 +547,7 @@ func TestStatusChangeDuringDelivery(t *testing.T) {
 func TestSubmitRefusedWithoutDestination(t *testing.T) {
 	f := newFixture(t)
 	f.h.OpsChannel = ""
-	resp := f.h.OnViewSubmission(context.Background(), submission(forms.CancelRequest, "V1", goodCancel()))
+	resp := f.submit(context.Background(), submission(forms.CancelRequest, "V1", goodCancel()))
 	if len(resp.Errors) != 1 || resp.After != nil {
 		t.Fatalf("response %+v; want one error and nothing filed", resp)
 	}
@@ -566,7 +569,7 @@ func TestSubmitHiddenFieldRedraws(t *testing.T) {
 		"type": forms.APIOrder, "company": "가나상사", "company_no": "12345", "contract_no": "67890", "seller_id": "ganashop",
 		"manager": "김담당", "email": "kim@gana.co.kr", "solution": "자체개발", "sales_url": "https://shop.interpark.com/gana",
 	}
-	resp := f.h.OnViewSubmission(context.Background(), submission(forms.APIKey, "V1", v))
+	resp := f.submit(context.Background(), submission(forms.APIKey, "V1", v))
 	if resp.Update == nil || resp.After != nil {
 		t.Fatalf("response %+v; want the form redrawn", resp)
 	}

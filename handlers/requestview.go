@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -151,14 +152,20 @@ func noticeView(title, text string) *slack.ModalViewRequest {
 	}
 }
 
-// sections splits long mrkdwn into section blocks under Slack's 3,000
-// character limit, at line breaks, each wrapped as a code block when code.
-func sections(text string, code bool) []slack.Block {
-	const limit = 2800
+// sections shows plain text as section blocks under Slack's 3,000
+// character limit, split at line breaks (a longer line on a rune boundary)
+// and escaped piece by piece, so no cut falls inside an entity; with code
+// each section is a code block, in which ``` cannot end it early.
+func sections(plain string, code bool) []slack.Block {
+	limit := 2900
+	if code {
+		limit -= 6 // the fences
+	}
 	var out []slack.Block
 	var cur strings.Builder
+	n := 0 // runes in cur, escaped
 	flush := func() {
-		if cur.Len() == 0 {
+		if n == 0 {
 			return
 		}
 		s := cur.String()
@@ -167,21 +174,37 @@ func sections(text string, code bool) []slack.Block {
 		}
 		out = append(out, slack.NewSectionBlock(mrkdwn(s), nil, nil))
 		cur.Reset()
+		n = 0
 	}
-	for _, line := range strings.SplitAfter(text, "\n") {
-		for len(line) > limit { // one huge line: cut it on a rune boundary
-			cut := []rune(line)
-			n := min(len(cut), limit/3)
-			flush()
-			cur.WriteString(string(cut[:n]))
-			flush()
-			line = string(cut[n:])
+	for _, line := range strings.SplitAfter(plain, "\n") {
+		if code {
+			line = strings.ReplaceAll(line, "```", "'''")
 		}
-		if cur.Len()+len(line) > limit {
-			flush()
+		if n > 0 && n+utf8.RuneCountInString(escape(line)) > limit {
+			flush() // a line that fits a section of its own starts one
 		}
-		cur.WriteString(line)
+		for _, r := range line { // a longer one is cut between runes
+			e := escapedRune(r)
+			if n+utf8.RuneCountInString(e) > limit {
+				flush()
+			}
+			cur.WriteString(e)
+			n += utf8.RuneCountInString(e)
+		}
 	}
 	flush()
 	return out
+}
+
+// escapedRune is r as mrkdwn shows it literally.
+func escapedRune(r rune) string {
+	switch r {
+	case '&':
+		return "&amp;"
+	case '<':
+		return "&lt;"
+	case '>':
+		return "&gt;"
+	}
+	return string(r)
 }

@@ -12,8 +12,10 @@ type Slot struct {
 	Window   Window    `json:"window"`
 	Delayed  bool      `json:"delayed,omitempty"`  // caught up after the bot was down (지연 발송)
 	Reported bool      `json:"reported,omitempty"` // failures told to the ops channel
-	// ReportTried is set before the report is posted: a retry looks first.
-	ReportTried bool `json:"report_tried,omitempty"`
+	// ReportTried is set before the report is posted: a retry looks first
+	// (once the attempt at ReportTriedAt can no longer land).
+	ReportTried   bool      `json:"report_tried,omitempty"`
+	ReportTriedAt time.Time `json:"report_tried_at,omitzero"`
 }
 
 // Key identifies the slot: its time in UTC.

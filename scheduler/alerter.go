@@ -82,6 +82,10 @@ type Alerter struct {
 	Counters   Counters
 	Now        func() time.Time // defaults to time.Now; tests replace it
 	Sleep      func(ctx context.Context, d time.Duration) error
+	// LandWithin is how long after it was sent a post may still reach
+	// Slack (the client's timeout and a margin): an alert left sending is
+	// looked for only after that. Zero: sellerbot.DefaultLandWithin.
+	LandWithin time.Duration
 
 	mu         sync.Mutex
 	global     *rate.Limiter
@@ -117,14 +121,17 @@ func (a *Alerter) sleep(ctx context.Context, d time.Duration) error {
 	if a.Sleep != nil {
 		return a.Sleep(ctx, d)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+	return sellerbot.Sleep(ctx, d)
+}
+
+// settle waits until a post attempted at at can no longer land: a slow
+// Slack may post it after its sender gave up or died, and a lookup before
+// then would miss it and post it twice.
+func (a *Alerter) settle(ctx context.Context, at time.Time) error {
+	if d := sellerbot.LandWait(at, a.now(), a.LandWithin); d > 0 {
+		return a.sleep(ctx, d)
 	}
+	return nil
 }
 
 // WindowFor returns the window of the slot firing at at: (previous fire, at].
@@ -312,7 +319,7 @@ func (a *Alerter) finishOpen(ctx context.Context) error {
 // expire closes the open alerts of a slot too old to send.
 func (a *Alerter) expire(ctx context.Context, slot orders.Slot, open []orders.Send) {
 	for _, s := range open {
-		if s.State == orders.SendSending {
+		if s.State == orders.SendSending && a.settle(ctx, s.At) == nil {
 			if ts, found, err := a.Slack.FindAlert(ctx, s.Channel, s.At.Add(-5*time.Minute), s.Key()); err == nil && found {
 				a.finish(s.Key(), orders.SendSent, ts, "", s.Count)
 				continue
@@ -609,7 +616,11 @@ func (a *Alerter) sendOne(ctx context.Context, slot orders.Slot, s orders.Send, 
 	rateLimited := false // the last post got a 429: not an attempt that counts
 	for ctx.Err() == nil {
 		if s.State == orders.SendSending {
-			// A post was attempted (before a crash, or it failed ambiguously).
+			// A post was attempted at s.At (before a crash, or it failed
+			// ambiguously): once it can no longer land, look for it.
+			if a.settle(ctx, s.At) != nil {
+				return
+			}
 			ts, found, err := a.Slack.FindAlert(ctx, s.Channel, s.At.Add(-5*time.Minute), key)
 			if err == nil && found {
 				a.count("alerts_found_after_restart")
@@ -696,6 +707,9 @@ func (a *Alerter) retryOrFail(ctx context.Context, lg *slog.Logger, key string, 
 	}
 	a.count("alert_errors")
 	if s.Attempts >= tries {
+		if a.settle(ctx, s.At) != nil {
+			return true
+		}
 		if ts, found, ferr := a.Slack.FindAlert(ctx, s.Channel, s.At.Add(-5*time.Minute), key); ferr == nil && found {
 			a.finish(key, orders.SendSent, ts, "", s.Count)
 			return true
@@ -786,20 +800,23 @@ func (a *Alerter) report(ctx context.Context, slot orders.Slot) error {
 			return nil // not finished yet: reported when it is
 		}
 		if s.State == orders.SendFailed {
-			failed = append(failed, fmt.Sprintf("• 업체ID `%s` → <#%s>: %s", s.Seller, s.Channel, reasonKorean(s.Error)))
+			failed = append(failed, fmt.Sprintf("• 업체ID `%s` → <#%s>: %s", s.Seller, s.Channel, escape(reasonKorean(s.Error))))
 		}
 	}
 	if len(failed) > 0 && a.OpsChannel != "" {
 		key := "report|" + slot.Key()
 		found := false
 		if cur.ReportTried {
+			if err := a.settle(ctx, cur.ReportTriedAt); err != nil {
+				return err
+			}
 			_, found, err = a.Slack.FindAlert(ctx, a.OpsChannel, slot.At.Add(-time.Minute), key)
 			if err != nil {
 				return fmt.Errorf("looking for an earlier report: %w", err)
 			}
 		}
 		if !found {
-			if err := a.Store.UpdateSlot(slot.Key(), func(s *orders.Slot) error { s.ReportTried = true; return nil }); err != nil {
+			if err := a.Store.UpdateSlot(slot.Key(), func(s *orders.Slot) error { s.ReportTried, s.ReportTriedAt = true, a.now(); return nil }); err != nil {
 				return err
 			}
 			list := failed
@@ -831,10 +848,9 @@ func reasonKorean(code string) string {
 // AlertMessage is the alert in the marketplace's wording, with the window
 // and the 주문 목록 보기 button.
 func AlertMessage(label, seller string, n int, slot orders.Slot) (string, []slack.Block) {
-	text := fmt.Sprintf("[%s] 현재 확인하실 신규주문건이 %d건 있습니다.", label, n)
+	text := alertText(escape(label), n, slot.Delayed)
 	ctxLine := fmt.Sprintf("업체ID %s · 주문 기간 %s (한국 시간)", seller, slot.Window.String())
 	if slot.Delayed {
-		text += " (지연 발송)"
 		ctxLine += " · ⏰ 지연 발송: 예정 시각(" + slot.At.In(sellerbot.KST).Format("01/02 15:04") + ")보다 늦게 보내 드립니다."
 	}
 	v, _ := json.Marshal(orders.AlertButton{Seller: seller, Start: slot.Window.Start.Unix(), End: slot.Window.End.Unix()})
@@ -845,6 +861,18 @@ func AlertMessage(label, seller string, n int, slot orders.Slot) (string, []slac
 		slack.NewActionBlock("order_alert", btn),
 	}
 }
+
+// alertText is the marketplace's wording; label is as it is shown.
+func alertText(label string, n int, delayed bool) string {
+	text := fmt.Sprintf("[%s] 현재 확인하실 신규주문건이 %d건 있습니다.", label, n)
+	if delayed {
+		text += " (지연 발송)"
+	}
+	return text
+}
+
+// escape shows text literally in mrkdwn.
+var escape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace
 
 // Preview is what a slot would send for one seller.
 type Preview struct {
@@ -886,7 +914,7 @@ func (a *Alerter) Preview(at time.Time) ([]Preview, error) {
 	}
 	out := []Preview{}
 	for seller, n := range counts {
-		text, _ := AlertMessage(label(labels, seller), seller, n, orders.Slot{At: slotAt, Window: w})
+		text := alertText(label(labels, seller), n, false)
 		chs := channels[seller]
 		if chs == nil {
 			chs = []string{}

@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,12 +16,15 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sellerbot/sellerbot/boltstore"
+	"github.com/sellerbot/sellerbot/internal/slackfake"
 	"github.com/sellerbot/sellerbot/orders"
 )
 
 // fakeSlack is an in-memory Slack: it keeps posts with their metadata key
-// and fails as scripted.
+// and fails as scripted. Every post is checked by the strict fake's rules
+// (alerts mention nobody): what Slack refuses is refused.
 type fakeSlack struct {
+	t       testing.TB
 	mu      sync.Mutex
 	posts   []Message
 	ts      int
@@ -28,9 +32,20 @@ type fakeSlack struct {
 	ghost   map[string]bool    // per channel: the next post goes through but reports an error
 	onPost  func(m Message)
 	lookups int
+	// late posts: index -> when they land (a slow Slack), by clock
+	visibleAt map[int]time.Time
+	clock     func() time.Time
+	lookedAt  []time.Time
 }
 
 func (f *fakeSlack) PostMessage(_ context.Context, m Message) (string, error) {
+	if err := slackfake.Allow().Blocks(m.Text, m.Blocks); err != nil {
+		f.t.Errorf("chat.postMessage to %s: %v", m.Channel, err)
+		var b *slackfake.Breach
+		if errors.As(err, &b) && b.Limit() {
+			return "", slack.SlackErrorResponse{Err: b.Code}
+		}
+	}
 	f.mu.Lock()
 	if errs := f.fail[m.Channel]; len(errs) > 0 {
 		f.fail[m.Channel] = errs[1:]
@@ -57,7 +72,15 @@ func (f *fakeSlack) FindAlert(_ context.Context, channel string, _ time.Time, ke
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.lookups++
+	var at time.Time
+	if f.clock != nil {
+		at = f.clock()
+		f.lookedAt = append(f.lookedAt, at)
+	}
 	for i, p := range f.posts {
+		if v, late := f.visibleAt[i]; late && at.Before(v) {
+			continue // still on its way
+		}
 		if p.Channel == channel && p.Key == key {
 			return fmt.Sprintf("found.%d", i), true, nil
 		}
@@ -93,7 +116,7 @@ func newFixture(t *testing.T, now string) *fixture {
 	}
 	t.Cleanup(func() { st.Close() })
 	sched, _ := ParseSpec(DefaultSpec)
-	f := &fixture{store: st, slack: &fakeSlack{fail: map[string][]error{}, ghost: map[string]bool{}}, now: kstTime(now)}
+	f := &fixture{store: st, slack: &fakeSlack{t: t, fail: map[string][]error{}, ghost: map[string]bool{}}, now: kstTime(now)}
 	f.a = &Alerter{
 		Store: st, Slack: f.slack, Schedule: sched, Spec: DefaultSpec, Grace: 3 * time.Hour,
 		OpsChannel: "C0OPS", PerChannel: time.Millisecond, Workers: 4, MaxTries: 4,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sellerbot/sellerbot/boltstore"
 	"github.com/sellerbot/sellerbot/bot"
+	"github.com/sellerbot/sellerbot/internal/slackfake"
 	"github.com/sellerbot/sellerbot/scheduler"
 )
 
@@ -21,8 +22,8 @@ import (
 // the total time and its ratio to what the global limit allows.
 func BenchmarkAlerts2000Sellers(b *testing.B) {
 	for b.Loop() {
-		fake := newFlakySlack(b, false)
-		fake.perChannel, fake.globalPerSec, fake.delay = true, 100, 5*time.Millisecond
+		fake := newFlakySlack(b, false, slackfake.Config{PerChannel: time.Second, GlobalPerSec: 100,
+			Delay: func(slackfake.Call) time.Duration { return 5 * time.Millisecond }})
 		db := filepath.Join(b.TempDir(), "bench.db")
 		fire := time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC) // 10:00 in Korea
 		pairs := seedAlerts(b, db, 2000, 100, fire.Add(-time.Hour))
@@ -32,7 +33,7 @@ func BenchmarkAlerts2000Sellers(b *testing.B) {
 		}
 		sched, _ := scheduler.ParseSpec(scheduler.DefaultSpec)
 		a := &scheduler.Alerter{
-			Store: st, Slack: bot.AlertAPI{Client: bot.NewAlertClient("xoxb-bench", fake.srv.URL+"/api/", &http.Client{Timeout: 10 * time.Second})},
+			Store: st, Slack: bot.AlertAPI{Client: bot.NewAlertClient("xoxb-bench", fake.APIURL(), &http.Client{Timeout: 10 * time.Second})},
 			Schedule: sched, Grace: 3 * time.Hour, PerChannel: 1100 * time.Millisecond, GlobalRate: 95, Workers: 16, MaxTries: 8,
 			Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return fire },
 		}
@@ -41,7 +42,7 @@ func BenchmarkAlerts2000Sellers(b *testing.B) {
 			b.Fatal(err)
 		}
 		took := time.Since(start)
-		counts := fake.alertCounts()
+		counts := alertCounts(fake)
 		for k, n := range counts {
 			if n != 1 {
 				b.Errorf("alert %s posted %d times", k, n)
@@ -62,6 +63,6 @@ func BenchmarkAlerts2000Sellers(b *testing.B) {
 		b.ReportMetric(took.Seconds(), "total-s")
 		b.ReportMetric(took.Seconds()/ideal.Seconds(), "x-global-limit")
 		b.ReportMetric(float64(pairs), "alerts")
-		b.ReportMetric(float64(fake.rateLimited), "429s")
+		b.ReportMetric(float64(fake.RateLimitedPosts()), "429s")
 	}
 }

@@ -2,17 +2,14 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -20,146 +17,44 @@ import (
 
 	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/boltstore"
+	"github.com/sellerbot/sellerbot/internal/slackfake"
 	"github.com/sellerbot/sellerbot/orders"
+	"github.com/sellerbot/sellerbot/scheduler"
 )
 
-// flakySlack is a Web API fake for the alert path: slow, it answers 429
-// and 500 now and then, and some 500s come after the message was posted
-// (as a gateway timeout would). It keeps every posted alert's metadata so
-// conversations.history can return it.
-type flakySlack struct {
-	srv *httptest.Server
-	mu  sync.Mutex
-	rnd *rand.Rand
-	// per channel: posted messages (ts, metadata key)
-	posted map[string][]postedAlert
-	seq    int
-	// perChannel, when set, refuses a second message to a channel within a
-	// second, and global refuses more than globalPerSec a second.
-	perChannel   bool
-	globalPerSec int
-	lastPost     map[string]time.Time
-	window       []time.Time
-	faults       bool
-	delay        time.Duration
-	rateLimited  int
-}
-
-type postedAlert struct {
-	TS, Key string
-}
-
-func newFlakySlack(t testing.TB, faults bool) *flakySlack {
-	f := &flakySlack{rnd: rand.New(rand.NewPCG(1, 2)), posted: map[string][]postedAlert{}, lastPost: map[string]time.Time{}, faults: faults}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-func (f *flakySlack) serve(w http.ResponseWriter, r *http.Request) {
-	method := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
-	r.ParseForm()
-	w.Header().Set("Content-Type", "application/json")
-	f.mu.Lock()
-	roll := f.rnd.IntN(100)
-	delay := f.delay
-	if f.faults {
-		delay = time.Duration(f.rnd.IntN(30)) * time.Millisecond
-	}
-	f.mu.Unlock()
-	time.Sleep(delay)
-	switch method {
-	case "auth.test":
-		fmt.Fprint(w, `{"ok":true,"user_id":"UBOT","team":"test"}`)
-		return
-	case "chat.postMessage":
-	case "conversations.history":
-		if f.faults && roll < 10 {
-			w.Header().Set("Retry-After", "1")
-			w.WriteHeader(http.StatusTooManyRequests)
-			return
+// newFlakySlack is the strict fake of the Slack Web API for the alert
+// path. With faults it is slow and answers 429 and 500 now and then, and
+// some posts land but their caller hears a 502 (as after a gateway
+// timeout).
+func newFlakySlack(t testing.TB, faults bool, cfg slackfake.Config) *slackfake.Server {
+	if faults {
+		var mu sync.Mutex
+		rnd := rand.New(rand.NewPCG(1, 2))
+		roll := func() int { mu.Lock(); defer mu.Unlock(); return rnd.IntN(100) }
+		cfg.Delay = func(slackfake.Call) time.Duration { return time.Duration(roll()%30) * time.Millisecond }
+		cfg.Before = func(c slackfake.Call) *slackfake.Reply {
+			r := roll()
+			switch {
+			case c.Method == "conversations.history" && r < 10, c.Method == "chat.postMessage" && r < 8:
+				return slackfake.RateLimited(1)
+			case c.Method == "chat.postMessage" && r < 14:
+				return &slackfake.Reply{Status: http.StatusInternalServerError}
+			}
+			return nil
 		}
-		ch := r.Form.Get("channel")
-		f.mu.Lock()
-		var msgs []map[string]any
-		for _, p := range f.posted[ch] {
-			msgs = append(msgs, map[string]any{"type": "message", "ts": p.TS, "text": "alert",
-				"metadata": map[string]any{"event_type": "sellerbot_order_alert", "event_payload": map[string]any{"key": p.Key}}})
-		}
-		f.mu.Unlock()
-		json.NewEncoder(w).Encode(map[string]any{"ok": true, "messages": msgs, "has_more": false})
-		return
-	default:
-		fmt.Fprint(w, `{"ok":true}`)
-		return
-	}
-	ch := r.Form.Get("channel")
-	var meta struct {
-		EventPayload struct {
-			Key string `json:"key"`
-		} `json:"event_payload"`
-	}
-	json.Unmarshal([]byte(r.Form.Get("metadata")), &meta)
-	now := time.Now()
-	f.mu.Lock()
-	if f.faults && roll < 8 {
-		f.mu.Unlock()
-		w.Header().Set("Retry-After", "1")
-		w.WriteHeader(http.StatusTooManyRequests)
-		return
-	}
-	if f.faults && roll >= 8 && roll < 14 {
-		f.mu.Unlock()
-		w.WriteHeader(http.StatusInternalServerError)
-		return
-	}
-	if f.perChannel && now.Sub(f.lastPost[ch]) < time.Second || f.globalPerSec > 0 && f.overGlobal(now) {
-		f.rateLimited++
-		f.mu.Unlock()
-		w.Header().Set("Retry-After", "1")
-		w.WriteHeader(http.StatusTooManyRequests)
-		return
-	}
-	f.lastPost[ch] = now
-	f.window = append(f.window, now)
-	f.seq++
-	ts := fmt.Sprintf("1700000000.%06d", f.seq)
-	if meta.EventPayload.Key != "" {
-		f.posted[ch] = append(f.posted[ch], postedAlert{TS: ts, Key: meta.EventPayload.Key})
-	}
-	ghost := f.faults && roll >= 14 && roll < 18
-	f.mu.Unlock()
-	if ghost { // posted, but the caller hears an error
-		w.WriteHeader(http.StatusBadGateway)
-		return
-	}
-	fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, ch, ts)
-}
-
-// overGlobal reports whether a post now exceeds globalPerSec in the last
-// second; f.mu is held.
-func (f *flakySlack) overGlobal(now time.Time) bool {
-	keep := f.window[:0]
-	for _, t := range f.window {
-		if now.Sub(t) < time.Second {
-			keep = append(keep, t)
+		cfg.After = func(slackfake.Call) *slackfake.Reply {
+			if roll() < 4 {
+				return &slackfake.Reply{Status: http.StatusBadGateway}
+			}
+			return nil
 		}
 	}
-	f.window = keep
-	return len(f.window) >= f.globalPerSec
+	return slackfake.New(t, cfg)
 }
 
-// alertCounts returns how many times each alert key was posted.
-func (f *flakySlack) alertCounts() map[string]int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := map[string]int{}
-	for _, list := range f.posted {
-		for _, p := range list {
-			out[p.Key]++
-		}
-	}
-	return out
+// alertCounts is how many times each alert landed.
+func alertCounts(fake *slackfake.Server) map[string]int {
+	return fake.KeyCounts(scheduler.MetadataType)
 }
 
 // seedAlerts stores sellers' orders and subscriptions: each seller its own
@@ -203,13 +98,11 @@ func onceAt(t time.Time) string {
 // process, so it can be killed with SIGKILL.
 func TestMain(m *testing.M) {
 	if os.Getenv("SELLERBOT_TEST_CHILD") == "serve" {
+		// As main does.
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		if err := run(ctx, []string{"sellerbot", "serve"}, os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
-			fmt.Fprintln(os.Stderr, "child:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
+		err := run(ctx, []string{"sellerbot", "serve"}, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(exitCode(err, os.Stderr))
 	}
 	os.Exit(m.Run())
 }
@@ -235,14 +128,14 @@ func TestAlertsSurviveKills(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns and kills processes for several seconds")
 	}
-	fake := newFlakySlack(t, true)
+	fake := newFlakySlack(t, true, slackfake.Config{})
 	db := filepath.Join(t.TempDir(), "alerts.db")
 	fire := time.Now().Add(1500 * time.Millisecond).Truncate(time.Second)
 	pairs := seedAlerts(t, db, 60, 10, fire.Add(-time.Hour))
 	env := map[string]string{
-		"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": testSecret, "SLACK_API_URL": fake.srv.URL + "/api/",
+		"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": testSecret, "SLACK_API_URL": fake.APIURL(),
 		"SELLERBOT_ADDR": "127.0.0.1:0", "SELLERBOT_DB": db, "SELLERBOT_OPS_CHANNEL": "C0OPS",
-		"SELLERBOT_ALERT_CRON": onceAt(fire), "SELLERBOT_ALERT_RATE": "25",
+		"SELLERBOT_ALERT_CRON": onceAt(fire), "SELLERBOT_ALERT_RATE": "25", "SELLERBOT_SLACK_TIMEOUT": "2s",
 	}
 	logs := &syncBuffer{}
 	rnd := rand.New(rand.NewPCG(7, uint64(time.Now().UnixNano())))
@@ -259,12 +152,12 @@ func TestAlertsSurviveKills(t *testing.T) {
 	child := startChild(t, env, logs)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		if counts := fake.alertCounts(); len(counts) == pairs {
+		if counts := alertCounts(fake); len(counts) == pairs {
 			break
 		}
 		if time.Now().After(deadline) {
 			child.Process.Kill()
-			t.Fatalf("after %d kills only %d of %d alerts arrived\n%s", kills, len(fake.alertCounts()), pairs, tail(logs.String(), 3000))
+			t.Fatalf("after %d kills only %d of %d alerts arrived\n%s", kills, len(alertCounts(fake)), pairs, tail(logs.String(), 3000))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -272,7 +165,7 @@ func TestAlertsSurviveKills(t *testing.T) {
 	child.Process.Signal(syscall.SIGTERM)
 	child.Wait()
 	dupes := 0
-	for key, n := range fake.alertCounts() {
+	for key, n := range alertCounts(fake) {
 		if n != 1 {
 			dupes++
 			t.Errorf("alert %s posted %d times", key, n)

@@ -41,7 +41,7 @@ func runConsole(ctx context.Context, e *env, args []string) error {
 	}
 	store, err := boltstore.Open(path, 2*time.Second)
 	if err != nil {
-		return err
+		return damagedDB("console", "--db", path, err)
 	}
 	defer store.Close()
 	con := &bot.Console{In: e.stdin, Out: e.stdout, User: "UCONSOLE", OpsChannel: "COPS"}

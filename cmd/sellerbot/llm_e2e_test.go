@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sellerbot/sellerbot/internal/slackfake"
 )
 
 // fakeModel is an OpenAI-compatible server: embeddings from character
@@ -76,10 +78,10 @@ func TestServeGeneratedAnswerReplacesPlaceholder(t *testing.T) {
 	defer stop()
 	ev := dmEvent("EvLLM1", "KYC 심사 기간이 얼마나 걸리나요?", "1355517523.000009")
 	signedPost(t, base, "/slack/events", "application/json", testSecret, ev)
-	ph := fake.waitFor(t, "the placeholder", func(c apiCall) bool {
+	ph := fake.WaitFor(t, "the placeholder", func(c slackfake.Call) bool {
 		return c.Method == "chat.postMessage" && strings.Contains(c.Form.Get("text"), "답변을 찾고 있어요")
 	})
-	up := fake.waitFor(t, "the answer in its place", func(c apiCall) bool {
+	up := fake.WaitFor(t, "the answer in its place", func(c slackfake.Call) bool {
 		return c.Method == "chat.update" && strings.Contains(c.Form.Get("blocks"), "2~3 영업일 이내에 심사가 완료됩니다 [1]")
 	})
 	if ph.Form.Get("thread_ts") != "1355517523.000009" || up.Form.Get("channel") != "D024BE91L" {
@@ -172,10 +174,10 @@ func TestServeModelTimeoutFallsBack(t *testing.T) {
 	defer stop()
 	start := time.Now()
 	signedPost(t, base, "/slack/events", "application/json", testSecret, dmEvent("EvSlow1", "KYC 심사 기간이 얼마나 걸리나요?", "1355517523.000011"))
-	fake.waitFor(t, "the placeholder", func(c apiCall) bool {
+	fake.WaitFor(t, "the placeholder", func(c slackfake.Call) bool {
 		return c.Method == "chat.postMessage" && strings.Contains(c.Form.Get("text"), "답변을 찾고 있어요")
 	})
-	fake.waitFor(t, "the offline answer in its place", func(c apiCall) bool {
+	fake.WaitFor(t, "the offline answer in its place", func(c slackfake.Call) bool {
 		return c.Method == "chat.update" && strings.Contains(c.Form.Get("blocks"), "2~3 영업일") && strings.Contains(c.Form.Get("blocks"), "출처")
 	})
 	if el := time.Since(start); el > 3*time.Second {

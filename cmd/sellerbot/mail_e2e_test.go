@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"strings"
 	"sync"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sellerbot/sellerbot"
+	"github.com/sellerbot/sellerbot/internal/slackfake"
 	"github.com/sellerbot/sellerbot/mailer/smtptest"
 )
 
@@ -68,7 +68,7 @@ func submitTaxStatus(t *testing.T, base string) string {
 
 // startMailServe runs serve with e-mail going to smtp; stop is safe to call
 // more than once and is called at the end of the test in any case.
-func startMailServe(t *testing.T, fake *fakeSlack, smtp *smtptest.Server) (base string, stop func() error, stderr *syncBuffer) {
+func startMailServe(t *testing.T, fake *slackfake.Server, smtp *smtptest.Server) (base string, stop func() error, stderr *syncBuffer) {
 	t.Helper()
 	base, stopServe, stderr := startServe(t, fake, map[string]string{
 		"SMTP_ADDR":                    smtp.Addr(),
@@ -120,13 +120,13 @@ func TestServeMailsRequests(t *testing.T) {
 			}
 		}
 
-		ops := fake.waitFor(t, "the ops message", func(c apiCall) bool {
+		ops := fake.WaitFor(t, "the ops message", func(c slackfake.Call) bool {
 			return c.Method == "chat.postMessage" && c.Form.Get("channel") == "C0OPS"
 		})
 		if b := ops.Form.Get("blocks"); !strings.Contains(b, id) {
 			t.Errorf("ops message lacks %s: %s", id, b)
 		}
-		fake.waitFor(t, "the ops message showing the e-mail sent", func(c apiCall) bool {
+		fake.WaitFor(t, "the ops message showing the e-mail sent", func(c slackfake.Call) bool {
 			b := c.Form.Get("blocks")
 			return c.Method == "chat.update" && c.Form.Get("channel") == "C0OPS" && strings.Contains(b, id) &&
 				strings.Contains(b, "tax-team@example.com 로 메일 발송 완료")
@@ -150,7 +150,7 @@ func TestServeMailsRequests(t *testing.T) {
 
 		id := submitTaxStatus(t, base)
 
-		update := fake.waitFor(t, "the ops message showing the failure", func(c apiCall) bool {
+		update := fake.WaitFor(t, "the ops message showing the failure", func(c slackfake.Call) bool {
 			b := c.Form.Get("blocks")
 			return c.Method == "chat.update" && c.Form.Get("channel") == "C0OPS" && strings.Contains(b, id) &&
 				strings.Contains(b, "tax-team@example.com 로 메일을 보내지 못했습니다")
@@ -166,12 +166,12 @@ func TestServeMailsRequests(t *testing.T) {
 		}
 
 		// The request is still filed.
-		list := url.Values{"command": {"/requests"}, "user_id": {"USELLER"}, "channel_id": {"D1"}, "response_url": {fake.srv.URL + "/respond"}}.Encode()
+		list := url.Values{"command": {"/requests"}, "user_id": {"USELLER"}, "channel_id": {"D1"}, "response_url": {fake.URL + "/respond"}}.Encode()
 		if r := signedPost(t, base, "/slack/commands", "application/x-www-form-urlencoded", testSecret, []byte(list)); r.StatusCode != 200 {
 			t.Fatalf("/requests: status %d", r.StatusCode)
 		}
-		fake.waitFor(t, "/requests listing the request", func(c apiCall) bool {
-			text := fmt.Sprint(c.JSON["text"])
+		fake.WaitFor(t, "/requests listing the request", func(c slackfake.Call) bool {
+			text := c.Arg("blocks")
 			return c.Method == "respond" && strings.Contains(text, id) && strings.Contains(text, "과세여부 정보변경")
 		})
 

@@ -87,14 +87,14 @@ func parseDays(s string) (time.Duration, error) {
 	return time.ParseDuration(s)
 }
 
-// openOrLocked opens the database; when serve holds it, it says how to go
-// through serve's API instead, or returns errLocked.
-func openForOrders(path string) (*boltstore.Store, bool, error) {
-	st, err := boltstore.Open(path, time.Second)
+// openForOrders opens the database for cmd; locked reports that serve
+// holds it (the caller then goes through serve's API).
+func openForOrders(cmd, path string) (st *boltstore.Store, locked bool, err error) {
+	st, err = boltstore.Open(path, time.Second)
 	if errors.Is(err, boltstore.ErrLocked) {
 		return nil, true, nil
 	}
-	return st, false, err
+	return st, false, damagedDB(cmd, "the database (--db or SELLERBOT_DB)", path, err)
 }
 
 // serverURL is where a running serve listens, for the locked case.
@@ -185,7 +185,7 @@ func runOrders(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "line %d: %s: %s\n", fe.Index, fe.Field, fe.Error)
 	}
 	path := dbPath(*db)
-	st, locked, err := openForOrders(path)
+	st, locked, err := openForOrders("orders import", path)
 	if err != nil {
 		return err
 	}
@@ -273,7 +273,7 @@ func runAlerts(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("alerts preview: no database at %s (set --db or SELLERBOT_DB)", path)
 	}
 	var list []scheduler.Preview
-	st, locked, err := openForOrders(path)
+	st, locked, err := openForOrders("alerts preview", path)
 	switch {
 	case err != nil:
 		return err

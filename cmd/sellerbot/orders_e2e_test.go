@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sellerbot/sellerbot/boltstore"
+	"github.com/sellerbot/sellerbot/internal/slackfake"
 	"github.com/sellerbot/sellerbot/orders"
 )
 
@@ -654,33 +655,33 @@ func TestOrderAlertsCommandNeedsBotInChannel(t *testing.T) {
 		t.Helper()
 		form := url.Values{
 			"command": {"/order-alerts"}, "text": {"on ganashop"}, "user_id": {user}, "user_name": {"kim"},
-			"channel_id": {"C0SELLER"}, "team_id": {"T0"}, "trigger_id": {"1.2.3"}, "response_url": {fake.srv.URL + "/respond"},
+			"channel_id": {"C0SELLER"}, "team_id": {"T0"}, "trigger_id": {"1.2.3"}, "response_url": {fake.URL + "/respond"},
 		}.Encode()
 		if r := signedPost(t, base, "/slack/commands", "application/x-www-form-urlencoded", testSecret, []byte(form)); r.StatusCode != http.StatusOK {
 			t.Fatalf("slash command: status %d", r.StatusCode)
 		}
 	}
-	text := func(c apiCall) string { return fmt.Sprint(c.JSON["text"]) }
+	text := func(c slackfake.Call) string { return fmt.Sprint(c.JSON["text"]) }
 
 	send("UADMIN")
-	invite := fake.waitFor(t, "the reply asking to invite the bot", func(c apiCall) bool {
+	invite := fake.WaitFor(t, "the reply asking to invite the bot", func(c slackfake.Call) bool {
 		return c.Method == "respond" && strings.Contains(text(c), "초대")
 	})
 	if !strings.Contains(text(invite), "/invite") {
 		t.Errorf("reply %q; want it to say how to invite the bot", text(invite))
 	}
-	if fake.count(func(c apiCall) bool { return c.Method == "conversations.members" }) == 0 {
-		t.Errorf("the bot's membership was not checked; calls %v", fake.methods())
+	if fake.Count(func(c slackfake.Call) bool { return c.Method == "conversations.members" }) == 0 {
+		t.Errorf("the bot's membership was not checked; calls %v", fake.Methods())
 	}
 
 	send("UOTHER")
-	refusal := fake.waitFor(t, "the refusal of a non-admin", func(c apiCall) bool {
+	refusal := fake.WaitFor(t, "the refusal of a non-admin", func(c slackfake.Call) bool {
 		return c.Method == "respond" && strings.Contains(text(c), "관리자")
 	})
 	if strings.Contains(text(refusal), "초대") {
 		t.Errorf("refusal %q asks to invite the bot; a non-admin must be refused first", text(refusal))
 	}
-	if n := fake.count(func(c apiCall) bool { return c.Method == "respond" && strings.Contains(text(c), "받습니다") }); n != 0 {
+	if n := fake.Count(func(c slackfake.Call) bool { return c.Method == "respond" && strings.Contains(text(c), "받습니다") }); n != 0 {
 		t.Errorf("%d replies confirm a subscription; want none", n)
 	}
 

@@ -44,7 +44,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("report: %s is in use by a running sellerbot serve; use /faq-report in Slack, or run the report after stopping it", path)
 	}
 	if err != nil {
-		return err
+		return damagedDB("report", "the database (--db or SELLERBOT_DB)", path, err)
 	}
 	defer st.Close()
 	fb, err := st.Feedback()

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sellerbot/sellerbot/internal/slackfake"
 )
 
 // viewSubmission builds a view_submission payload the way Slack sends it:
@@ -51,11 +53,11 @@ func TestServeRequestFlow(t *testing.T) {
 	const form = "application/x-www-form-urlencoded"
 
 	cmd := url.Values{"command": {"/cancel-request"}, "text": {"202008131105904"}, "user_id": {"USELLER"}, "channel_id": {"C0SELLER"},
-		"trigger_id": {"13345224609.738474920.8088930838d88f008e0"}, "response_url": {fake.srv.URL + "/respond"}}.Encode()
+		"trigger_id": {"13345224609.738474920.8088930838d88f008e0"}, "response_url": {fake.URL + "/respond"}}.Encode()
 	if r := signedPost(t, base, "/slack/commands", form, testSecret, []byte(cmd)); r.StatusCode != 200 {
 		t.Fatalf("command: status %d", r.StatusCode)
 	}
-	opened := fake.waitFor(t, "views.open", func(c apiCall) bool { return c.Method == "views.open" })
+	opened := fake.WaitFor(t, "views.open", func(c slackfake.Call) bool { return c.Method == "views.open" })
 	view, _ := opened.JSON["view"].(map[string]any)
 	if opened.JSON["trigger_id"] != "13345224609.738474920.8088930838d88f008e0" || view["callback_id"] != "req:cancel-request" {
 		t.Fatalf("views.open %v", opened.JSON)
@@ -91,7 +93,7 @@ func TestServeRequestFlow(t *testing.T) {
 	}
 	id := body[strings.Index(body, "REQ-") : strings.Index(body, "REQ-")+17]
 
-	ops := fake.waitFor(t, "the ops message", func(c apiCall) bool {
+	ops := fake.WaitFor(t, "the ops message", func(c slackfake.Call) bool {
 		return c.Method == "chat.postMessage" && c.Form.Get("channel") == "C0OPS"
 	})
 	for _, want := range []string{id, `\u0026gt; 주문번호 : 202008131105904`, "123456-78-901234", "req_progress", "req_reject"} {
@@ -99,7 +101,7 @@ func TestServeRequestFlow(t *testing.T) {
 			t.Errorf("ops message lacks %q: %s", want, ops.Form.Get("blocks"))
 		}
 	}
-	receipt := fake.waitFor(t, "the receipt", func(c apiCall) bool {
+	receipt := fake.WaitFor(t, "the receipt", func(c slackfake.Call) bool {
 		return c.Method == "chat.postMessage" && c.Form.Get("channel") == "USELLER"
 	})
 	if b := receipt.Form.Get("blocks"); !strings.Contains(b, id) || !strings.Contains(b, "csceller@interparkshop.com") {
@@ -114,19 +116,19 @@ func TestServeRequestFlow(t *testing.T) {
 
 	// 처리중 by a member of the ops channel.
 	click := fmt.Sprintf(`{"type":"block_actions","user":{"id":"UOPS"},"channel":{"id":"C0OPS"},"container":{"type":"message","message_ts":%q,"channel_id":"C0OPS"},"message":{"ts":%q},"response_url":%q,"trigger_id":"t2","actions":[{"action_id":"req_progress","block_id":"req_status","value":%q,"type":"button"}]}`,
-		"1700000000.000003", "1700000000.000003", fake.srv.URL+"/respond", id)
+		"1700000000.000003", "1700000000.000003", fake.URL+"/respond", id)
 	signedPost(t, base, "/slack/interactions", form, testSecret, []byte(url.Values{"payload": {click}}.Encode()))
-	fake.waitFor(t, "the ops message updated", func(c apiCall) bool {
+	fake.WaitFor(t, "the ops message updated", func(c slackfake.Call) bool {
 		return c.Method == "chat.update" && strings.Contains(c.Form.Get("blocks"), "처리중") && strings.Contains(c.Form.Get("blocks"), "UOPS")
 	})
-	fake.waitFor(t, "the requester told", func(c apiCall) bool {
+	fake.WaitFor(t, "the requester told", func(c slackfake.Call) bool {
 		return c.Method == "chat.postMessage" && c.Form.Get("channel") == "USELLER" && strings.Contains(c.Form.Get("text"), "처리 중")
 	})
 
 	// App Home lists the open request (views.publish).
 	home := `{"type":"event_callback","event_id":"EvHome1","event":{"type":"app_home_opened","user":"USELLER","channel":"D1","tab":"home","event_ts":"1.0"}}`
 	signedPost(t, base, "/slack/events", "application/json", testSecret, []byte(home))
-	fake.waitFor(t, "App Home with the open request", func(c apiCall) bool {
+	fake.WaitFor(t, "App Home with the open request", func(c slackfake.Call) bool {
 		if c.Method != "views.publish" {
 			return false
 		}
@@ -137,7 +139,7 @@ func TestServeRequestFlow(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Errorf("run returned %v", err)
 	}
-	if n := fake.count(func(c apiCall) bool { return c.Method == "chat.postMessage" && c.Form.Get("channel") == "C0OPS" }); n != 1 {
+	if n := fake.Count(func(c slackfake.Call) bool { return c.Method == "chat.postMessage" && c.Form.Get("channel") == "C0OPS" }); n != 1 {
 		t.Errorf("%d ops messages; want 1 despite the resubmission", n)
 	}
 	log := stderr.String()
@@ -147,10 +149,10 @@ func TestServeRequestFlow(t *testing.T) {
 
 	// The request survives a restart: /requests lists it from the file.
 	base, stop, _ = startServe(t, fake, map[string]string{"SELLERBOT_DB": db})
-	list := url.Values{"command": {"/requests"}, "user_id": {"USELLER"}, "channel_id": {"D1"}, "response_url": {fake.srv.URL + "/respond"}}.Encode()
+	list := url.Values{"command": {"/requests"}, "user_id": {"USELLER"}, "channel_id": {"D1"}, "response_url": {fake.URL + "/respond"}}.Encode()
 	signedPost(t, base, "/slack/commands", form, testSecret, []byte(list))
-	fake.waitFor(t, "/requests after a restart", func(c apiCall) bool {
-		return c.Method == "respond" && strings.Contains(fmt.Sprint(c.JSON["text"]), id) && strings.Contains(fmt.Sprint(c.JSON["text"]), "처리중")
+	fake.WaitFor(t, "/requests after a restart", func(c slackfake.Call) bool {
+		return c.Method == "respond" && strings.Contains(c.Arg("blocks"), id) && strings.Contains(c.Arg("blocks"), "처리중")
 	})
 	if err := stop(); err != nil {
 		t.Errorf("second run returned %v", err)

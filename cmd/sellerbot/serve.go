@@ -41,6 +41,7 @@ type serveConfig struct {
 	Admins        map[string]bool
 	KBDir         string
 	RateLimit     int                   // questions per user per minute
+	SlackTimeout  time.Duration         // one Web API call, at most
 	SMTP          mailer.Config         // SMTP_*; Addr empty: no e-mail
 	MailTo        map[forms.Kind]string // SELLERBOT_MAIL_TO_*: per-form destination
 	Alerts        alertConfig
@@ -69,6 +70,7 @@ func loadServeConfig(getenv func(string) string) (serveConfig, error) {
 		KBDir:         strings.TrimSpace(getenv("SELLERBOT_KB_DIR")),
 		Admins:        map[string]bool{},
 		RateLimit:     20,
+		SlackTimeout:  15 * time.Second,
 	}
 	switch {
 	case c.BotToken == "":
@@ -117,6 +119,13 @@ func loadServeConfig(getenv func(string) string) (serveConfig, error) {
 			return c, configError("SELLERBOT_RATE_LIMIT", "%q is not a number of questions per minute (1-10000)", v)
 		}
 		c.RateLimit = n
+	}
+	if v := strings.TrimSpace(getenv("SELLERBOT_SLACK_TIMEOUT")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > time.Minute {
+			return c, configError("SELLERBOT_SLACK_TIMEOUT", "%q is not a duration from 1s to 1m", v)
+		}
+		c.SlackTimeout = d
 	}
 	if err := loadMailConfig(getenv, &c); err != nil {
 		return c, err
@@ -199,12 +208,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if errors.Is(err, boltstore.ErrLocked) {
 			return fmt.Errorf("%w: is another sellerbot serve running on %s?", err, cfg.DBPath)
 		}
-		return err
+		return damagedDB("serve", "SELLERBOT_DB", cfg.DBPath, err)
 	}
 	defer store.Close()
 
 	metrics := bot.NewMetrics()
-	httpClient := &http.Client{Timeout: 15 * time.Second, Transport: metrics.Transport(nil)}
+	httpClient := &http.Client{Timeout: cfg.SlackTimeout, Transport: metrics.Transport(nil)}
+	// A post may reach Slack until the client gives up on it, and a little
+	// after: one left unanswered by a crash is looked for only then.
+	landWithin := cfg.SlackTimeout + 2*time.Second
 	api := bot.NewSlackClient(cfg.BotToken, cfg.AppToken, cfg.APIURL, httpClient)
 	auth, err := api.AuthTestContext(ctx)
 	if err != nil {
@@ -221,7 +233,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Slack:  bot.WebAPI{Client: api, Members: &bot.MemberCache{}, Once: bot.NewAlertClient(cfg.BotToken, cfg.APIURL, httpClient)},
 		Orders: store, BotUserID: auth.UserID,
 		OpsChannel: cfg.OpsChannel, Admins: cfg.Admins, MailTo: cfg.MailTo,
-		Limit: handlers.NewRateLimiter(cfg.RateLimit, time.Minute), Counters: metrics, Log: log,
+		Limit: handlers.NewRateLimiter(cfg.RateLimit, time.Minute), Counters: metrics, Log: log, LandWithin: landWithin,
 		Respond: func(ctx context.Context, u string, msg *slack.WebhookMessage) error {
 			return slack.PostWebhookCustomHTTPContext(ctx, u, httpClient, msg)
 		},
@@ -246,7 +258,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Store: store, Slack: bot.AlertAPI{Client: bot.NewAlertClient(cfg.BotToken, cfg.APIURL, httpClient)},
 		Schedule: cfg.Alerts.Schedule, Spec: cfg.Alerts.Spec, Grace: cfg.Alerts.Grace, Retention: cfg.Alerts.Retention,
 		OpsChannel: cfg.OpsChannel, PerChannel: 1100 * time.Millisecond, GlobalRate: cfg.Alerts.Rate, Workers: 16, MaxTries: 8,
-		Log: log.With("component", "alerts"), Counters: metrics,
+		Log: log.With("component", "alerts"), Counters: metrics, LandWithin: landWithin,
 	}
 	web := &bot.HTTP{Verifier: bot.Verifier{Secret: cfg.SigningSecret}, Dispatcher: disp, Metrics: metrics, Log: log}
 	if cfg.Alerts.IngestToken != "" {

@@ -3,12 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -18,100 +16,17 @@ import (
 	"time"
 
 	"github.com/sellerbot/sellerbot/bot"
+	"github.com/sellerbot/sellerbot/internal/slackfake"
 )
 
-// fakeSlack is an httptest fake of the Slack Web API that records calls.
-type fakeSlack struct {
-	srv   *httptest.Server
-	mu    sync.Mutex
-	calls []apiCall
-	ts    int
-}
+// actors are the users these tests involve: the bot may mention them,
+// nobody else.
+var actors = slackfake.Allow("U2147483697", "USELLER", "UOPS", "UADMIN", "U1", "U2", "U123")
 
-type apiCall struct {
-	Method string
-	Form   url.Values     // form-encoded calls
-	JSON   map[string]any // JSON-bodied calls
-}
-
-func newFakeSlack(t *testing.T) *fakeSlack {
-	f := &fakeSlack{}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	c := apiCall{Method: r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]}
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		json.Unmarshal(body, &c.JSON)
-	} else {
-		c.Form, _ = url.ParseQuery(string(body))
-	}
-	f.mu.Lock()
-	f.calls = append(f.calls, c)
-	f.ts++
-	ts := fmt.Sprintf("1700000000.%06d", f.ts)
-	f.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	switch c.Method {
-	case "auth.test":
-		fmt.Fprint(w, `{"ok":true,"user_id":"UBOT","team":"test","bot_id":"BBOT"}`)
-	case "chat.postMessage", "chat.update":
-		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, c.Form.Get("channel"), ts)
-	case "chat.getPermalink":
-		fmt.Fprint(w, `{"ok":true,"permalink":"https://example.slack.com/archives/D1/p1"}`)
-	case "respond": // the response_url of slash commands and buttons
-		fmt.Fprint(w, `{"ok":true}`)
-	case "views.open", "views.update":
-		fmt.Fprint(w, `{"ok":true,"view":{"id":"VOPENED","hash":"h1"}}`)
-	case "conversations.members":
-		fmt.Fprint(w, `{"ok":true,"members":["UOPS"],"response_metadata":{"next_cursor":""}}`)
-	default:
-		fmt.Fprint(w, `{"ok":true}`)
-	}
-}
-
-// waitFor polls until some recorded call satisfies ok.
-func (f *fakeSlack) waitFor(t *testing.T, what string, ok func(apiCall) bool) apiCall {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		f.mu.Lock()
-		for _, c := range f.calls {
-			if ok(c) {
-				f.mu.Unlock()
-				return c
-			}
-		}
-		f.mu.Unlock()
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s; calls: %v", what, f.methods())
-	return apiCall{}
-}
-
-func (f *fakeSlack) count(ok func(apiCall) bool) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n := 0
-	for _, c := range f.calls {
-		if ok(c) {
-			n++
-		}
-	}
-	return n
-}
-
-func (f *fakeSlack) methods() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []string
-	for _, c := range f.calls {
-		out = append(out, c.Method)
-	}
-	return out
+// newFakeSlack is the strict fake of the Slack Web API; UOPS is in every
+// channel.
+func newFakeSlack(t testing.TB) *slackfake.Server {
+	return slackfake.New(t, slackfake.Config{Rules: actors, Members: func(string) []string { return []string{"UOPS"} }})
 }
 
 // signedPost sends body to the bot the way Slack does: signed with the
@@ -130,6 +45,11 @@ func signedPost(t *testing.T, base, path, contentType, secret string, body []byt
 	body, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body)) // readable again by the caller
+	if path == "/slack/interactions" && resp.StatusCode == http.StatusOK {
+		if err := actors.ViewResponse(body); err != nil {
+			t.Errorf("the answer to %s would be refused: %v", path, err)
+		}
+	}
 	return resp
 }
 
@@ -165,13 +85,13 @@ const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
 
 // startServe runs `sellerbot serve` through run() against a fake Slack and
 // returns its base URL and a function that stops it and returns run's error.
-func startServe(t *testing.T, fake *fakeSlack, extra map[string]string) (string, func() error, *syncBuffer) {
+func startServe(t *testing.T, fake *slackfake.Server, extra map[string]string) (string, func() error, *syncBuffer) {
 	t.Helper()
 	addr := freeAddr(t)
 	envm := map[string]string{
 		"SLACK_BOT_TOKEN":       "xoxb-test-token",
 		"SLACK_SIGNING_SECRET":  testSecret,
-		"SLACK_API_URL":         fake.srv.URL + "/api/",
+		"SLACK_API_URL":         fake.APIURL(),
 		"SELLERBOT_ADDR":        addr,
 		"SELLERBOT_DB":          filepath.Join(t.TempDir(), "sellerbot.db"),
 		"SELLERBOT_OPS_CHANNEL": "C0OPS",
@@ -248,10 +168,10 @@ func TestServeEndToEnd(t *testing.T) {
 	if r := signedPost(t, base, "/slack/events", "application/json", testSecret, ev); r.StatusCode != 200 {
 		t.Fatalf("event: status %d", r.StatusCode)
 	}
-	isAnswer := func(c apiCall) bool {
+	isAnswer := func(c slackfake.Call) bool {
 		return c.Method == "chat.postMessage" && c.Form.Get("channel") == "D024BE91L" && c.Form.Get("thread_ts") == "1355517523.000005"
 	}
-	answer := fake.waitFor(t, "the answer", isAnswer)
+	answer := fake.WaitFor(t, "the answer", isAnswer)
 	blocks := answer.Form.Get("blocks")
 	for _, want := range []string{"2~3 영업일", "출처", "도움이 됐어요", "담당자 연결", "faq_handoff"} {
 		if !strings.Contains(blocks, want) {
@@ -262,7 +182,7 @@ func TestServeEndToEnd(t *testing.T) {
 	// Slack retries the same event: it must not be answered again.
 	signedPost(t, base, "/slack/events", "application/json", testSecret, ev)
 	time.Sleep(200 * time.Millisecond)
-	if n := fake.count(isAnswer); n != 1 {
+	if n := fake.Count(isAnswer); n != 1 {
 		t.Errorf("answered %d times; want once despite the retry", n)
 	}
 
@@ -274,18 +194,18 @@ func TestServeEndToEnd(t *testing.T) {
 
 	// 담당자 연결 posts to the ops channel and tells the asker.
 	payload := fmt.Sprintf(`{"type":"block_actions","user":{"id":"U2147483697"},"channel":{"id":"D024BE91L"},"container":{"type":"message","message_ts":%q,"channel_id":"D024BE91L"},"message":{"ts":%q,"thread_ts":"1355517523.000005"},"response_url":%q,"actions":[{"action_id":"faq_handoff","block_id":"b","value":"{\"q\":\"KYC 심사 기간이 얼마나 걸리나요?\"}","type":"button"}]}`,
-		"1700000000.000002", "1700000000.000002", fake.srv.URL+"/respond")
+		"1700000000.000002", "1700000000.000002", fake.URL+"/respond")
 	form := url.Values{"payload": {payload}}.Encode()
 	if r := signedPost(t, base, "/slack/interactions", "application/x-www-form-urlencoded", testSecret, []byte(form)); r.StatusCode != 200 {
 		t.Fatalf("interaction: status %d", r.StatusCode)
 	}
-	ops := fake.waitFor(t, "the hand-off in the ops channel", func(c apiCall) bool {
+	ops := fake.WaitFor(t, "the hand-off in the ops channel", func(c slackfake.Call) bool {
 		return c.Method == "chat.postMessage" && c.Form.Get("channel") == "C0OPS"
 	})
 	if b := ops.Form.Get("blocks"); !strings.Contains(b, "HO-") || !strings.Contains(b, "handoff_resolve") || !strings.Contains(b, "KYC 심사") {
 		t.Errorf("ops message: %s", b)
 	}
-	fake.waitFor(t, "the asker told", func(c apiCall) bool {
+	fake.WaitFor(t, "the asker told", func(c slackfake.Call) bool {
 		return c.Method == "respond" && strings.Contains(fmt.Sprint(c.JSON["text"]), "담당자에게 전달했습니다")
 	})
 
@@ -333,6 +253,7 @@ func TestServeConfigErrors(t *testing.T) {
 		{"bad ops channel", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SELLERBOT_OPS_CHANNEL": "#support"}, "SELLERBOT_OPS_CHANNEL"},
 		{"bad admin", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SELLERBOT_ADMINS": "U123,kim"}, "SELLERBOT_ADMINS"},
 		{"bad rate limit", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SELLERBOT_RATE_LIMIT": "fast"}, "SELLERBOT_RATE_LIMIT"},
+		{"bad Slack timeout", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SELLERBOT_SLACK_TIMEOUT": "500ms"}, "SELLERBOT_SLACK_TIMEOUT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
