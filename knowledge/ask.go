@@ -144,6 +144,9 @@ func (b *Base) prepare(question, context string) query {
 	q := CleanQuestion(question)
 	cq := compact(q)
 	qr := query{ans: Answer{Question: q}, act: questionAct(cq), channels: askedChannels(cq)}
+	if cq == "" {
+		return qr // nothing asked: no earlier question answers it again
+	}
 	words := splitSentenceWords(q)
 	qr.asked, qr.cues = b.readAsked(q, words)
 	qr.compact = strings.ReplaceAll(normalize(q), " ", "")
