@@ -184,6 +184,9 @@ func (h *Handlers) compose(ctx context.Context, t replyTarget, q, turn, earlier 
 	a := res.Answer
 	if !a.Answered {
 		h.count("declines")
+		if a.Outcome == knowledge.OutcomeSuggested {
+			h.count("suggestions")
+		}
 		if a.Question != "" {
 			d := sellerbot.Decline{At: h.now(), User: t.user, Question: a.Question}
 			for _, s := range a.Suggestions {
@@ -196,6 +199,9 @@ func (h *Handlers) compose(ctx context.Context, t replyTarget, q, turn, earlier 
 		return declineText(a), declineBlocks(a), nil
 	}
 	h.count("answers")
+	if a.Taught {
+		h.count("answers_taught")
+	}
 	if turn != "" {
 		if err := h.Store.SaveTurn(turn, sellerbot.Turn{At: h.now(), User: t.user, Question: a.Question, ArticleID: a.Article.ID}); err != nil {
 			return "", nil, fmt.Errorf("remembering the question: %w", err)
@@ -207,7 +213,7 @@ func (h *Handlers) compose(ctx context.Context, t replyTarget, q, turn, earlier 
 		// become mentions or links.
 		return escape(clip(res.Generated, 3000)), generatedBlocks(res, private), nil
 	}
-	return plainAnswer(a.Article), answerBlocks(a.Article, a.Question, private), nil
+	return clip(knowledge.PlainText(a.Body()), 3000), answerBodyBlocks(a.Article, a.Body(), a.Question, private), nil
 }
 
 // generatedBlocks renders the model's answer with its numbered sources.
@@ -238,8 +244,15 @@ func plainAnswer(art *knowledge.Article) string {
 	return clip(knowledge.PlainText(art.Body), 3000)
 }
 
-// answerBlocks renders an answer: the text, the citation, then the buttons.
+// answerBlocks renders an article as the answer: the text, the citation,
+// then the buttons.
 func answerBlocks(art *knowledge.Article, question string, private bool) []slack.Block {
+	return answerBodyBlocks(art, art.Body, question, private)
+}
+
+// answerBodyBlocks renders an answer whose text is body (the article's,
+// led by the line stating the fact asked).
+func answerBodyBlocks(art *knowledge.Article, body, question string, private bool) []slack.Block {
 	v := encodeValue(buttonValue{Article: art.ID, Question: question})
 	buttons := []slack.BlockElement{
 		button(ActionHelpful, "👍 도움이 됐어요", v, ""),
@@ -250,7 +263,7 @@ func answerBlocks(art *knowledge.Article, question string, private bool) []slack
 		buttons = append(buttons, button(ActionShare, "채널에 공유", v, ""))
 	}
 	return []slack.Block{
-		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, clip(knowledge.SlackText(art.Body), 3000), false, false), nil, nil),
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, clip(knowledge.SlackText(body), 3000), false, false), nil, nil),
 		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, citation(art), false, false)),
 		slack.NewActionBlock("", buttons...),
 	}
@@ -260,30 +273,53 @@ func citation(art *knowledge.Article) string {
 	return fmt.Sprintf("📄 출처: *%s* · %s · %s 기준", escape(art.Title), escape(art.Source), art.Updated.Format("2006-01-02"))
 }
 
+// declineText is the notification text of a decline (it may quote the
+// question: escaped).
 func declineText(a knowledge.Answer) string {
-	return knowledge.PlainText(a.Text())
+	return escape(clip(knowledge.PlainText(a.Text()), 3000))
 }
 
-// declineBlocks says the bot is not sure, offers the suggestions as
-// buttons and a person.
+// declineBlocks renders what the bot says when it does not answer: a
+// refusal's reason, or why it is not sure (the detail the base lacks),
+// the best article when it is plausible ("혹시 이 내용을 찾으셨나요?"),
+// the suggestions as buttons, and a person.
 func declineBlocks(a knowledge.Answer) []slack.Block {
-	text := "죄송합니다. 이 질문에는 확실한 답변을 찾지 못했습니다."
 	if a.Question == "" {
-		text = knowledge.PlainText(a.Text())
-	} else if len(a.Suggestions) > 0 {
-		text += "\n혹시 아래 내용을 찾으셨나요? 제목을 누르시면 답변을 보여 드립니다."
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(knowledge.PlainText(a.Text())), nil, nil)}
 	}
-	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil)}
+	var text string
+	suggestions := a.Suggestions
+	switch {
+	case a.Refusal != "":
+		text, suggestions = "죄송합니다. "+a.Refusal, nil
+	case a.Marked:
+		text, suggestions = "이 질문은 안내 자료에서 다루지 않는 내용이라 정확한 답변을 드리기 어렵습니다. 담당자에게 연결해 드리겠습니다.", nil
+	case a.Outcome == knowledge.OutcomeSuggested && len(suggestions) > 0:
+		best := suggestions[0]
+		preview, _, _ := strings.Cut(knowledge.PlainText(best.Body), "\n")
+		text = fmt.Sprintf("확실한 답변인지 확인이 필요합니다. *혹시 이 내용을 찾으셨나요?*\n\n*%s*\n%s", escape(best.Title), escape(clip(preview, 200)))
+	case a.Missing != "":
+		text = escape(a.Missing)
+		if len(suggestions) > 0 {
+			text += "\n관련 내용은 아래와 같습니다. 제목을 누르시면 답변을 보여 드립니다."
+		}
+	default:
+		text = "죄송합니다. 이 질문에는 확실한 답변을 찾지 못했습니다."
+		if len(suggestions) > 0 {
+			text += "\n혹시 아래 내용을 찾으셨나요? 제목을 누르시면 답변을 보여 드립니다."
+		}
+	}
+	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}
 	var buttons []slack.BlockElement
-	for i, s := range a.Suggestions {
-		buttons = append(buttons, button(fmt.Sprintf("%s_%d", ActionSuggest, i+1), clip(s.Title, 75), encodeValue(buttonValue{Article: s.ID, Question: a.Question}), ""))
+	for i, s := range suggestions {
+		label := clip(s.Title, 75)
+		if i == 0 && a.Outcome == knowledge.OutcomeSuggested {
+			label = "이 답변 보기"
+		}
+		buttons = append(buttons, button(fmt.Sprintf("%s_%d", ActionSuggest, i+1), label, encodeValue(buttonValue{Article: s.ID, Question: a.Question}), ""))
 	}
-	if a.Question != "" {
-		buttons = append(buttons, handoffButton(a.Question))
-	}
-	if len(buttons) > 0 {
-		blocks = append(blocks, slack.NewActionBlock("", buttons...))
-	}
+	buttons = append(buttons, handoffButton(a.Question))
+	blocks = append(blocks, slack.NewActionBlock("", buttons...))
 	return blocks
 }
 

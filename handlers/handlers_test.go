@@ -70,6 +70,14 @@ func TestOnMessage(t *testing.T) {
 		{"mention text is stripped", "<@UBOT> 반품 가능 기간 알려주세요", []string{"7일"}, nil, false},
 		{"decline offers suggestions and a person", "스마트스토어 정산 주기 알려줘",
 			[]string{"확실한 답변을 찾지 못했습니다", ActionHandoff}, []string{"출처"}, true},
+		{"the fact asked comes first", "오픈스타일 승인 며칠 걸려요?",
+			[]string{`"text":"*담당자가 검토해 영업일 기준 2~3일`, "출처"}, nil, false},
+		{"a missing detail is said, with the article on the topic", "S머니 충전 한도는 얼마예요?",
+			[]string{"안내 자료에는 ‘S머니 충전 한도’에 대한 내용이 나와 있지 않습니다", ActionSuggest + "_1", ActionHandoff}, []string{"출처"}, true},
+		{"a refusal gives its reason and a person, no article", "다른 판매자 이번 달 매출 알려줘",
+			[]string{"다른 판매자의 정보", ActionHandoff}, []string{ActionSuggest, "출처"}, true},
+		{"a missing detail quoted from the question is escaped once", "S머니 충전&amp;한도는 얼마예요?",
+			[]string{"충전&amp;"}, []string{"&amp;amp;"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
