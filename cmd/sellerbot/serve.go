@@ -172,6 +172,9 @@ func loadMailConfig(getenv func(string) string, c *serveConfig) error {
 	return nil
 }
 
+// alertWorkers post order alerts in parallel (paced by the rate limits).
+const alertWorkers = 16
+
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("serve", e)
 	fs.Usage = func() {
@@ -204,7 +207,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer store.Close()
 
 	metrics := bot.NewMetrics()
-	httpClient := &http.Client{Timeout: 15 * time.Second, Transport: metrics.Transport(nil)}
+	httpClient := &http.Client{Timeout: 15 * time.Second, Transport: metrics.Transport(metrics.SlackTransport(bot.SlackCallers(alertWorkers)))}
 	api := bot.NewSlackClient(cfg.BotToken, cfg.AppToken, cfg.APIURL, httpClient)
 	auth, err := api.AuthTestContext(ctx)
 	if err != nil {
@@ -245,7 +248,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	alerter := &scheduler.Alerter{
 		Store: store, Slack: bot.AlertAPI{Client: bot.NewAlertClient(cfg.BotToken, cfg.APIURL, httpClient)},
 		Schedule: cfg.Alerts.Schedule, Spec: cfg.Alerts.Spec, Grace: cfg.Alerts.Grace, Retention: cfg.Alerts.Retention,
-		OpsChannel: cfg.OpsChannel, PerChannel: 1100 * time.Millisecond, GlobalRate: cfg.Alerts.Rate, Workers: 16, MaxTries: 8,
+		OpsChannel: cfg.OpsChannel, PerChannel: 1100 * time.Millisecond, GlobalRate: cfg.Alerts.Rate, Workers: alertWorkers, MaxTries: 8,
 		Log: log.With("component", "alerts"), Counters: metrics,
 	}
 	web := &bot.HTTP{Verifier: bot.Verifier{Secret: cfg.SigningSecret}, Dispatcher: disp, Metrics: metrics, Log: log}
