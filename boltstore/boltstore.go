@@ -39,8 +39,9 @@ const EventTTL = 24 * time.Hour
 
 // Store is the bbolt-backed state. It is safe for concurrent use.
 type Store struct {
-	db  *bolt.DB
-	Now func() time.Time // defaults to time.Now; tests replace it
+	db    *bolt.DB
+	Now   func() time.Time // defaults to time.Now; tests replace it
+	group committer        // see commit.go
 }
 
 // Open opens (creating if needed) the database at path. If another process
@@ -77,10 +78,12 @@ func (s *Store) DB() *bolt.DB { return s.db }
 
 // MarkEvent records an event id and reports whether it is new. A repeated
 // delivery (Slack's retry, a Socket Mode resend) returns false. Ids older
-// than EventTTL are pruned as new ones arrive.
+// than EventTTL are pruned as new ones arrive. Concurrent calls share a
+// commit (group commit).
 func (s *Store) MarkEvent(id string) (fresh bool, err error) {
 	now := s.Now()
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.groupUpdate(func(tx *bolt.Tx) error {
+		fresh = false
 		b := tx.Bucket(bucketEvents)
 		if b.Get([]byte(id)) != nil {
 			return nil
@@ -204,7 +207,7 @@ func (s *Store) Handoff(id string) (sellerbot.Handoff, error) {
 
 // SaveTurn remembers the last question of a conversation thread.
 func (s *Store) SaveTurn(key string, t sellerbot.Turn) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.groupUpdate(func(tx *bolt.Tx) error {
 		return putJSON(tx.Bucket(bucketTurns), []byte(key), t)
 	})
 }
@@ -225,7 +228,7 @@ func (s *Store) LastTurn(key string) (sellerbot.Turn, bool, error) {
 }
 
 func (s *Store) appendJSON(bucket []byte, v any) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.groupUpdate(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucket)
 		seq, err := b.NextSequence()
 		if err != nil {

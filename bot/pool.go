@@ -52,3 +52,21 @@ func (c *countedConn) Close() error {
 	c.once.Do(c.gauge.Dec)
 	return c.Conn.Close()
 }
+
+// CommitStats reports a store's commits and the writes they carried.
+type CommitStats func() (commits, writes uint64)
+
+// ObserveCommits puts a store's commit figures in /metrics: writes per
+// commit is what group commit saves in fsyncs.
+func (m *Metrics) ObserveCommits(stats CommitStats) {
+	m.reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "sellerbot_db_commits_total",
+			Help: "Group commits (one fsync each) of the database.",
+		}, func() float64 { c, _ := stats(); return float64(c) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "sellerbot_db_writes_total",
+			Help: "Writes carried by the group commits.",
+		}, func() float64 { _, w := stats(); return float64(w) }),
+	)
+}

@@ -10,8 +10,8 @@ import (
 	"github.com/sellerbot/sellerbot/bot"
 )
 
-// /metrics shows the Slack connection pool.
-func TestServeMetricsPool(t *testing.T) {
+// /metrics shows the Slack connection pool and the database's commits.
+func TestServeMetricsPoolAndCommits(t *testing.T) {
 	fake := newFakeSlack(t)
 	base, stop, _ := startServe(t, fake, nil)
 	defer stop()
@@ -40,5 +40,9 @@ func TestServeMetricsPool(t *testing.T) {
 	}
 	if opened, open := value("sellerbot_slack_connections_opened_total"), value("sellerbot_slack_connections_open"); opened < 1 || open < 1 || open > opened {
 		t.Errorf("connections opened %v, open %v; want 1 or more, open at most opened", opened, open)
+	}
+	// The DM: its event id and its thread's question, at least.
+	if commits, writes := value("sellerbot_db_commits_total"), value("sellerbot_db_writes_total"); commits < 1 || writes < 2 || writes < commits {
+		t.Errorf("commits %v, writes %v; want the DM's two writes in one commit or more", commits, writes)
 	}
 }

@@ -207,6 +207,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer store.Close()
 
 	metrics := bot.NewMetrics()
+	metrics.ObserveCommits(store.CommitStats)
 	httpClient := &http.Client{Timeout: 15 * time.Second, Transport: metrics.Transport(metrics.SlackTransport(bot.SlackCallers(alertWorkers)))}
 	api := bot.NewSlackClient(cfg.BotToken, cfg.AppToken, cfg.APIURL, httpClient)
 	auth, err := api.AuthTestContext(ctx)
