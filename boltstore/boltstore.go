@@ -3,7 +3,6 @@
 package boltstore
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -60,7 +59,7 @@ func Open(path string, timeout time.Duration) (*Store, error) {
 				return err
 			}
 		}
-		return nil
+		return upgrade(tx)
 	})
 	if err != nil {
 		db.Close()
@@ -77,46 +76,16 @@ func (s *Store) Close() error { return s.db.Close() }
 func (s *Store) DB() *bolt.DB { return s.db }
 
 // MarkEvent records an event id and reports whether it is new. A repeated
-// delivery (Slack's retry, a Socket Mode resend) returns false. Ids older
-// than EventTTL are pruned as new ones arrive. Concurrent calls share a
-// commit (group commit).
+// delivery (Slack's retry, a Socket Mode resend) returns false until the
+// id is EventTTL old. Each call writes one key, however many ids are held
+// (see markEvent); concurrent calls share a commit (group commit).
 func (s *Store) MarkEvent(id string) (fresh bool, err error) {
 	now := s.Now()
-	err = s.groupUpdate(func(tx *bolt.Tx) error {
-		fresh = false
-		b := tx.Bucket(bucketEvents)
-		if b.Get([]byte(id)) != nil {
-			return nil
-		}
-		fresh = true
-		if err := b.Put([]byte(id), u64(uint64(now.Unix()))); err != nil {
-			return err
-		}
-		if b.Stats().KeyN%256 == 0 { // prune now and then, not on every event
-			return pruneEvents(b, now.Add(-EventTTL))
-		}
-		return nil
+	err = s.groupUpdate(func(tx *bolt.Tx) (err error) {
+		fresh, err = markEvent(tx, []byte(id), now)
+		return err
 	})
 	return fresh, err
-}
-
-func pruneEvents(b *bolt.Bucket, before time.Time) error {
-	var old [][]byte
-	err := b.ForEach(func(k, v []byte) error {
-		if len(v) == 8 && int64(binary.BigEndian.Uint64(v)) < before.Unix() {
-			old = append(old, bytes.Clone(k))
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for _, k := range old {
-		if err := b.Delete(k); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // AddFeedback stores a 👍/👎.
