@@ -1,8 +1,13 @@
 package boltstore
 
 import (
+	"bufio"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,4 +84,74 @@ func TestMarkEventOldFile(t *testing.T) {
 			t.Errorf("MarkEvent(%s) = %v, %v; want %v", id, got, err, want)
 		}
 	}
+}
+
+// TestKilledWhileMarking kills a process that is marking event ids from
+// many goroutines at once (group commits in flight, SIGKILL): every id it
+// was told is new is known after the restart, so Slack's retry of that
+// event is not answered twice.
+func TestKilledWhileMarking(t *testing.T) {
+	if path := os.Getenv("SELLERBOT_MARKING_CHILD"); path != "" {
+		markForever(path)
+		return
+	}
+	if testing.Short() {
+		t.Skip("spawns a process")
+	}
+	path := filepath.Join(t.TempDir(), "events.db")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestKilledWhileMarking$")
+	cmd.Env = append(os.Environ(), "SELLERBOT_MARKING_CHILD="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var marked []string
+	for sc := bufio.NewScanner(out); sc.Scan(); {
+		if id, ok := strings.CutPrefix(sc.Text(), "NEW "); ok {
+			if marked = append(marked, id); len(marked) == 300 {
+				cmd.Process.Kill()
+				break
+			}
+		}
+	}
+	cmd.Wait()
+	s, err := Open(path, 5*time.Second)
+	if err != nil {
+		t.Fatalf("reopen after kill: %v", err)
+	}
+	defer s.Close()
+	for _, id := range marked {
+		if fresh, err := s.MarkEvent(id); err != nil || fresh {
+			t.Errorf("MarkEvent(%s) after the kill = %v, %v; it was marked before", id, fresh, err)
+		}
+	}
+}
+
+// markForever marks new ids from 16 goroutines until killed, printing each
+// once MarkEvent has said it is new (the moment the bot would answer).
+func markForever(path string) {
+	s, err := Open(path, 5*time.Second)
+	if err != nil {
+		fmt.Println("ERR", err)
+		os.Exit(1)
+	}
+	var mu sync.Mutex
+	for g := range 16 {
+		go func() {
+			for i := 0; ; i++ {
+				id := fmt.Sprintf("Ev%d-%d", g, i)
+				if fresh, err := s.MarkEvent(id); err != nil || !fresh {
+					fmt.Println("ERR", id, fresh, err)
+					os.Exit(1)
+				}
+				mu.Lock()
+				fmt.Println("NEW", id)
+				mu.Unlock()
+			}
+		}()
+	}
+	select {}
 }
