@@ -11,18 +11,20 @@ import (
 // How each path commits (every commit is fsynced; bbolt serializes them):
 //
 //   - Group commit (groupUpdate): the DM path (event ids, thread turns,
-//     declines, feedback). A write that finds the writer idle commits at
-//     once; writes that arrive during a commit share the next one. A lone
-//     writer waits for nothing, a burst shares fsyncs.
-//   - bbolt's Batch (10 ms window): new requests (CreateRequest), request
-//     updates and alert records (UpdateSend): bursts of concurrent writers
-//     whose callers already wait on other things.
+//     declines, feedback) and the work after a filed request (ops post,
+//     receipt, status notices: UpdateRequest). A write that finds the
+//     writer idle commits at once; writes that arrive during a commit share
+//     the next one. A lone writer waits for nothing, a burst shares fsyncs.
+//   - bbolt's Batch (10 ms window): new requests (CreateRequest) and alert
+//     records (UpdateSend): bursts of concurrent writers whose callers
+//     already wait on other things; the window only widens the batch.
 //   - Update: one-off writes (slots, subscriptions, orders, hand-offs).
 //
 // Group commit is our own because Batch closes its batch when its timer
 // fires, before it has the writer, and a caller that writes several times
-// in a row waits out the window each time. BenchmarkWritePaths measures
-// both: a caller writing one write after another, and 64 callers at once.
+// in a row (a delivery: four writes) waits out the window each time.
+// BenchmarkWritePaths measures both: a caller writing one write after
+// another, and 64 callers at once.
 type committer struct {
 	mu      sync.Mutex
 	queue   []groupCall

@@ -78,10 +78,12 @@ func putRequest(tx *bolt.Tx, r forms.Request) error {
 
 // UpdateRequest applies fn to the stored request and saves the result in
 // one transaction; if fn fails nothing changes. Concurrent updates share a
-// commit (Batch), so fn may run more than once and must only change r.
+// commit (group commit: a delivery writes several times in a row and must
+// not wait out a batch window each time), so fn may run more than once and
+// must only change r.
 func (s *Store) UpdateRequest(id string, fn func(*forms.Request) error) (forms.Request, error) {
 	var r forms.Request
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.groupUpdate(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketRequests).Get([]byte(id))
 		if v == nil {
 			return fmt.Errorf("request %s: %w", id, ErrNotFound)
