@@ -90,7 +90,7 @@ func benchAlertSlot(b *testing.B, sellers, total int) {
 	ideal := time.Duration(float64(pairs) / 100 * float64(time.Second))
 	counting := time.Duration(store.spent.Load())
 	if limit := 1.1 * ideal.Seconds(); took.Seconds() > limit {
-		b.Errorf("took %.1f s (%.2fx the global limit; the process used %.1f s of CPU); want at most %.1f s (1.1x)", took.Seconds(), took.Seconds()/ideal.Seconds(), cpu.Seconds(), limit)
+		b.Errorf("took %.1f s (%.2fx the global limit; %d answered 429; the process used %.1f s of CPU); want at most %.1f s (1.1x)", took.Seconds(), took.Seconds()/ideal.Seconds(), fake.rateLimited, cpu.Seconds(), limit)
 	}
 	if counting > 2*time.Second {
 		b.Errorf("counting took %.2f s (summed over the alerts); want under 2 s", counting.Seconds())
