@@ -11,13 +11,14 @@ import (
 // How each path commits (every commit is fsynced; bbolt serializes them):
 //
 //   - Group commit (groupUpdate): the DM path (event ids, thread turns,
-//     declines, feedback) and the work after a filed request (ops post,
-//     receipt, status notices: UpdateRequest). A write that finds the
-//     writer idle commits at once; writes that arrive during a commit share
-//     the next one. A lone writer waits for nothing, a burst shares fsyncs.
-//   - bbolt's Batch (10 ms window): new requests (CreateRequest) and alert
-//     records (UpdateSend): bursts of concurrent writers whose callers
-//     already wait on other things; the window only widens the batch.
+//     declines, feedback), new requests (the modal waits for it) and the
+//     work after a filed request (ops post, receipt, status notices:
+//     UpdateRequest). A write that finds the writer idle commits at once;
+//     writes that arrive during a commit share the next one. A lone writer
+//     waits for nothing, a burst shares fsyncs.
+//   - bbolt's Batch (10 ms window): alert records (UpdateSend), whose
+//     workers are paced at 1 message a second a channel anyway; the window
+//     only widens the batch.
 //   - Update: one-off writes (slots, subscriptions, orders, hand-offs).
 //
 // Group commit is our own because Batch closes its batch when its timer

@@ -24,14 +24,15 @@ var (
 // stored before is not stored again: the earlier one is returned with
 // created false, so a double submission files one request.
 //
-// Concurrent calls are committed together (bbolt's Batch): one fsync for
-// many submissions keeps the modal's acknowledgement fast under load.
+// Concurrent calls are committed together (group commit): one fsync for
+// many submissions keeps the modal's acknowledgement fast under load, and
+// a lone one does not wait for company.
 func (s *Store) CreateRequest(r forms.Request) (stored forms.Request, created bool, err error) {
 	if r.Key == "" {
 		return r, false, fmt.Errorf("request without a submission key")
 	}
-	err = s.db.Batch(func(tx *bolt.Tx) error {
-		// Batch may run this more than once: start from the input each time.
+	err = s.groupUpdate(func(tx *bolt.Tx) error {
+		// The group may run this more than once: start from the input each time.
 		stored, created = r, false
 		if id := tx.Bucket(bucketRequestKeys).Get([]byte(r.Key)); id != nil {
 			v := tx.Bucket(bucketRequests).Get(id)

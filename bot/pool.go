@@ -62,7 +62,7 @@ func (m *Metrics) ObserveCommits(stats CommitStats) {
 	m.reg.MustRegister(
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "sellerbot_db_commits_total",
-			Help: "Group commits (one fsync each) of the database.",
+			Help: "Group commits of the database, each one fsync'd transaction.",
 		}, func() float64 { c, _ := stats(); return float64(c) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "sellerbot_db_writes_total",
