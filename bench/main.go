@@ -52,6 +52,7 @@ type result struct {
 	ackP50, ackP99                              time.Duration
 	connections, maxOpen                        int64
 	cpu                                         time.Duration
+	others                                      time.Duration // CPU used meanwhile by processes other than the bot and the harness
 	bytesPerAnswer                              int64
 	metrics                                     []string // selected /metrics lines (sellerbot)
 }
@@ -120,12 +121,20 @@ func run(c config) error {
 		pairs = append(pairs, pair)
 	}
 	report(os.Stdout, pairs)
+	for i, p := range pairs {
+		if p[0].others > othersNoted || p[1].others > othersNoted {
+			fmt.Printf("\n⚠ run %d shared the machine with other work (see ⚠ above): its figures are noisy; run again on a quiet machine\n", i+1)
+		}
+	}
 	return nil
 }
 
 func (r result) String() string {
 	s := fmt.Sprintf("answers %d/%d in %.2f s · ack p50 %.1f ms, p99 %.1f ms · %d connections opened to Slack (%d at once) · CPU %.2f s · %d bytes a post",
 		r.answered, r.dms, r.allAnswers.Seconds(), ms(r.ackP50), ms(r.ackP99), r.connections, r.maxOpen, r.cpu.Seconds(), r.bytesPerAnswer)
+	if r.others > othersNoted {
+		s += fmt.Sprintf(" · ⚠ other processes used %.1f s of CPU meanwhile", r.others.Seconds())
+	}
 	if r.failedAcks > 0 || r.dupes > 0 || r.apologies > 0 {
 		s += fmt.Sprintf(" · %d acks failed, %d answered twice, %d apologies", r.failedAcks, r.dupes, r.apologies)
 	}
@@ -178,6 +187,7 @@ func runOnce(c config, args []string, name string) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	machine0, self0 := machineCPU(), selfCPU()
 	conns0 := fake.opened.Load()
 	fake.maxOpen.Store(fake.open.Load())
 	start := time.Now()
@@ -187,10 +197,11 @@ func runOnce(c config, args []string, name string) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	others := machineCPU() - machine0 - (selfCPU() - self0) - (cpu1 - cpu0)
 	r := result{
 		answered: answered, dms: len(dms), failedAcks: failed,
 		allAnswers: last.Sub(start), ackP50: percentile(acks, 0.50), ackP99: percentile(acks, 0.99),
-		connections: fake.opened.Load() - conns0, maxOpen: fake.maxOpen.Load(), cpu: cpu1 - cpu0,
+		connections: fake.opened.Load() - conns0, maxOpen: fake.maxOpen.Load(), cpu: cpu1 - cpu0, others: max(others, 0),
 		metrics: scrapeMetrics(base),
 	}
 	fake.mu.Lock()
@@ -252,6 +263,41 @@ func processCPU(pid int) (time.Duration, error) {
 		return 0, fmt.Errorf("unreadable /proc/%d/stat", pid)
 	}
 	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
+}
+
+// othersNoted is how much CPU other processes may use during a run before
+// the run is marked: on a shared machine such a run says little.
+const othersNoted = 500 * time.Millisecond
+
+// machineCPU is the CPU time every process on the machine has used so far
+// (Linux: /proc/stat, in clock ticks of 1/100 s); 0 if unreadable.
+func machineCPU() time.Duration {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line) // cpu user nice system idle iowait irq softirq steal ...
+	var busy int64
+	for i, v := range f[1:] {
+		if i == 3 || i == 4 { // idle, iowait
+			continue
+		}
+		if i >= 8 { // guest time is counted in user already
+			break
+		}
+		n, _ := strconv.ParseInt(v, 10, 64)
+		busy += n
+	}
+	return time.Duration(busy) * 10 * time.Millisecond
+}
+
+// selfCPU is the harness's own CPU time (the load generator and the fake
+// Slack).
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // scrapeMetrics keeps the /metrics lines about the Slack connection pool
