@@ -81,7 +81,7 @@ func (s *Store) DB() *bolt.DB { return s.db }
 // (see markEvent); concurrent calls share a commit (group commit).
 func (s *Store) MarkEvent(id string) (fresh bool, err error) {
 	now := s.Now()
-	err = s.groupUpdate(func(tx *bolt.Tx) (err error) {
+	err = s.groupUpdateSoon(func(tx *bolt.Tx) (err error) {
 		fresh, err = markEvent(tx, []byte(id), now)
 		return err
 	})
@@ -176,7 +176,7 @@ func (s *Store) Handoff(id string) (sellerbot.Handoff, error) {
 
 // SaveTurn remembers the last question of a conversation thread.
 func (s *Store) SaveTurn(key string, t sellerbot.Turn) error {
-	return s.groupUpdate(func(tx *bolt.Tx) error {
+	return s.groupUpdateSoon(func(tx *bolt.Tx) error {
 		return putJSON(tx.Bucket(bucketTurns), []byte(key), t)
 	})
 }
@@ -197,7 +197,7 @@ func (s *Store) LastTurn(key string) (sellerbot.Turn, bool, error) {
 }
 
 func (s *Store) appendJSON(bucket []byte, v any) error {
-	return s.groupUpdate(func(tx *bolt.Tx) error {
+	return s.groupUpdateSoon(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucket)
 		seq, err := b.NextSequence()
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/sellerbot/sellerbot"
+	"github.com/sellerbot/sellerbot/forms"
 )
 
 // holdWriter keeps bbolt's writer busy until the returned func is called.
@@ -118,5 +119,89 @@ func TestGroupCommitAlone(t *testing.T) {
 	}
 	if commits, writes := s.CommitStats(); commits != 5 || writes != 5 {
 		t.Errorf("CommitStats() = %d, %d; want 5, 5", commits, writes)
+	}
+}
+
+// withLinger lengthens dmLinger for one test: a group that waited it out
+// would hang the test, so finishing shows who cut the wait short.
+func withLinger(t *testing.T, d time.Duration) {
+	old := dmLinger
+	dmLinger = d
+	t.Cleanup(func() { dmLinger = old })
+}
+
+func TestGroupCommitLinger(t *testing.T) {
+	t.Run("a lone DM write does not linger", func(t *testing.T) {
+		withLinger(t, time.Hour)
+		s := MustOpen(t)
+		if _, err := s.MarkEvent("Ev1"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	for _, tc := range []struct {
+		name string
+		cut  func(s *Store) error // ends the wait of a lingering group
+	}{
+		{"a write that may not wait cuts the linger short", func(s *Store) error {
+			_, err := s.UpdateRequest("REQ-none", func(*forms.Request) error { return nil })
+			if errors.Is(err, ErrNotFound) {
+				return nil
+			}
+			return err
+		}},
+		{"a full group does not linger", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			withLinger(t, time.Hour)
+			s := MustOpen(t)
+			release := holdWriter(t, s)
+			var wg sync.WaitGroup
+			mark := func(id string) {
+				defer wg.Done()
+				if _, err := s.MarkEvent(id); err != nil {
+					t.Error(err)
+				}
+			}
+			wg.Add(1)
+			go mark("Ev0") // leads, waits for the writer
+			waitQueued(t, s, 0)
+			n := 5
+			if tc.cut == nil {
+				n = lingerMax
+			}
+			for i := range n {
+				wg.Add(1)
+				go mark(fmt.Sprintf("Ev%d", i+1))
+			}
+			waitQueued(t, s, n)
+			release() // Ev0 commits; the next group lingers (busy writer)
+			if tc.cut != nil {
+				waitLingering(t, s)
+				if err := tc.cut(s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			wg.Wait()
+			if commits, writes := s.CommitStats(); commits != 2 || writes < uint64(n+1) {
+				t.Errorf("CommitStats() = %d, %d; want 2 commits of %d writes or more", commits, writes, n+1)
+			}
+		})
+	}
+}
+
+func waitLingering(t *testing.T, s *Store) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		s.group.mu.Lock()
+		l := s.group.lingering != nil
+		s.group.mu.Unlock()
+		if l {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the group never lingered")
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
