@@ -79,10 +79,11 @@ func sign(req *http.Request, secret string, body []byte) {
 }
 
 // send posts every DM, concurrency at a time, and returns each ack's
-// latency and how many were not acknowledged with 200.
-func send(url, secret string, dms []dm, concurrency int) (acks []time.Duration, failed int) {
+// latency, how many were not acknowledged with 200 and the first such
+// failure.
+func send(url, secret string, dms []dm, concurrency int) (acks []time.Duration, failed int, firstErr string) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = concurrency
+	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = concurrency, concurrency // more than the default 100 in all: a DM then fails with "too many idle connections"
 	client := &http.Client{Timeout: 30 * time.Second, Transport: tr}
 	defer tr.CloseIdleConnections()
 	var mu sync.Mutex
@@ -107,6 +108,11 @@ func send(url, secret string, dms []dm, concurrency int) (acks []time.Duration, 
 				acks = append(acks, took)
 				if !ok {
 					failed++
+					if firstErr == "" && err != nil {
+						firstErr = err.Error()
+					} else if firstErr == "" {
+						firstErr = resp.Status
+					}
 				}
 				mu.Unlock()
 			}
@@ -117,7 +123,7 @@ func send(url, secret string, dms []dm, concurrency int) (acks []time.Duration, 
 	}
 	close(work)
 	wg.Wait()
-	return acks, failed
+	return acks, failed, firstErr
 }
 
 func percentile(d []time.Duration, p float64) time.Duration {

@@ -48,6 +48,7 @@ type config struct {
 // result is one bot's figures in one run.
 type result struct {
 	answered, dms, failedAcks, dupes, apologies int
+	firstFailure                                string        // of the acks that failed
 	allAnswers                                  time.Duration // first DM sent to last answer received
 	ackP50, ackP99                              time.Duration
 	connections, maxOpen                        int64
@@ -137,6 +138,9 @@ func (r result) String() string {
 	}
 	if r.failedAcks > 0 || r.dupes > 0 || r.apologies > 0 {
 		s += fmt.Sprintf(" · %d acks failed, %d answered twice, %d apologies", r.failedAcks, r.dupes, r.apologies)
+		if r.firstFailure != "" {
+			s += " (first failure: " + r.firstFailure + ")"
+		}
 	}
 	return s
 }
@@ -191,7 +195,7 @@ func runOnce(c config, args []string, name string) (result, error) {
 	conns0 := fake.opened.Load()
 	fake.maxOpen.Store(fake.open.Load())
 	start := time.Now()
-	acks, failed := send(base, secret, dms, c.concurrency)
+	acks, failed, firstErr := send(base, secret, dms, c.concurrency)
 	answered, last := fake.wait(60 * time.Second)
 	cpu1, err := processCPU(cmd.Process.Pid)
 	if err != nil {
@@ -199,7 +203,7 @@ func runOnce(c config, args []string, name string) (result, error) {
 	}
 	others := machineCPU() - machine0 - (selfCPU() - self0) - (cpu1 - cpu0)
 	r := result{
-		answered: answered, dms: len(dms), failedAcks: failed,
+		answered: answered, dms: len(dms), failedAcks: failed, firstFailure: firstErr,
 		allAnswers: last.Sub(start), ackP50: percentile(acks, 0.50), ackP99: percentile(acks, 0.99),
 		connections: fake.opened.Load() - conns0, maxOpen: fake.maxOpen.Load(), cpu: cpu1 - cpu0, others: max(others, 0),
 		metrics: scrapeMetrics(base),
