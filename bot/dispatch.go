@@ -193,19 +193,40 @@ func (d *Dispatcher) Shutdown(ctx context.Context) error {
 func (d *Dispatcher) Event(eventID string, inner slackevents.EventsAPIInnerEvent) {
 	d.init()
 	d.Metrics.inc("requests")
-	err := d.Go("event "+inner.Type, func(ctx context.Context) {
-		if eventID != "" && d.Dedupe != nil {
-			fresh, err := d.Dedupe.MarkEvent(eventID)
-			if err != nil {
-				// Better to answer twice than never: go on, but say so.
-				d.Log.Error("event de-duplication failed", "event_id", eventID, "err", err)
-			} else if !fresh {
-				d.Metrics.inc("events_duplicate")
-				d.Log.Info("duplicate event ignored", "event_id", eventID)
-				return
-			}
+	err := d.Go("event "+inner.Type, func(ctx context.Context) { d.handleEvent(ctx, eventID, inner) })
+	if err != nil {
+		d.Log.Warn("event dropped during shutdown", "event_id", eventID)
+	}
+}
+
+func (d *Dispatcher) handleEvent(ctx context.Context, eventID string, inner slackevents.EventsAPIInnerEvent) {
+	if eventID != "" && d.Dedupe != nil {
+		fresh, err := d.Dedupe.MarkEvent(eventID)
+		if err != nil {
+			// Better to answer twice than never: go on, but say so.
+			d.Log.Error("event de-duplication failed", "event_id", eventID, "err", err)
+		} else if !fresh {
+			d.Metrics.inc("events_duplicate")
+			d.Log.Info("duplicate event ignored", "event_id", eventID)
+			return
 		}
-		d.route(ctx, inner)
+	}
+	d.route(ctx, inner)
+}
+
+// EventBody is Event for an Events API callback still to be parsed (HTTP
+// mode): the parse runs in the background too, off the acknowledgement's
+// path.
+func (d *Dispatcher) EventBody(eventID string, body []byte) {
+	d.init()
+	d.Metrics.inc("requests")
+	err := d.Go("event", func(ctx context.Context) {
+		ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+		if err != nil {
+			d.Log.Warn("unparseable event", "err", err)
+			return
+		}
+		d.handleEvent(ctx, eventID, ev.InnerEvent)
 	})
 	if err != nil {
 		d.Log.Warn("event dropped during shutdown", "event_id", eventID)
