@@ -2,8 +2,12 @@ package boltstore
 
 import (
 	"bytes"
+	"encoding/binary"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/sellerbot/sellerbot/orders"
 )
 
 // bucketOrdersSeller indexes orders by seller, then time.
@@ -42,4 +46,22 @@ func sellerKey(seller string, timeKey []byte) []byte {
 	k = append(k, seller...)
 	k = append(k, 0)
 	return append(k, timeKey...)
+}
+
+// eachOfSeller calls fn for every order of seller in w, through the seller
+// index: the cost is that seller's orders, not the window's.
+func eachOfSeller(tx *bolt.Tx, seller string, w orders.Window, fn func(no string, status orders.Status) error) error {
+	c := tx.Bucket(bucketOrdersSeller).Cursor()
+	prefix := len(seller) + 1
+	start := sellerKey(seller, timeKey(w.Start.Add(time.Nanosecond), ""))
+	end := uint64(w.End.UnixNano())
+	for k, v := c.Seek(start); k != nil && len(k) >= prefix+8 && bytes.Equal(k[:prefix], start[:prefix]); k, v = c.Next() {
+		if binary.BigEndian.Uint64(k[prefix:prefix+8]) > end {
+			break
+		}
+		if err := fn(string(k[prefix+8:]), orders.Status(v)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

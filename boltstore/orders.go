@@ -106,24 +106,6 @@ func (s *Store) NewOrdersBySeller(w orders.Window) (map[string]int, error) {
 	return out, err
 }
 
-// eachOfSeller calls fn for every order of seller in w, through the seller
-// index: the cost is that seller's orders, not the window's.
-func eachOfSeller(tx *bolt.Tx, seller string, w orders.Window, fn func(no string, status orders.Status) error) error {
-	c := tx.Bucket(bucketOrdersSeller).Cursor()
-	prefix := len(seller) + 1
-	start := sellerKey(seller, timeKey(w.Start.Add(time.Nanosecond), ""))
-	end := uint64(w.End.UnixNano())
-	for k, v := c.Seek(start); k != nil && len(k) >= prefix+8 && bytes.Equal(k[:prefix], start[:prefix]); k, v = c.Next() {
-		if binary.BigEndian.Uint64(k[prefix:prefix+8]) > end {
-			break
-		}
-		if err := fn(string(k[prefix+8:]), orders.Status(v)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // CountNew counts one seller's orders in w still new.
 func (s *Store) CountNew(seller string, w orders.Window) (int, error) {
 	n := 0
