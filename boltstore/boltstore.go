@@ -3,7 +3,6 @@
 package boltstore
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -40,8 +39,9 @@ const EventTTL = 24 * time.Hour
 
 // Store is the bbolt-backed state. It is safe for concurrent use.
 type Store struct {
-	db  *bolt.DB
-	Now func() time.Time // defaults to time.Now; tests replace it
+	db    *bolt.DB
+	Now   func() time.Time // defaults to time.Now; tests replace it
+	group committer        // see commit.go
 }
 
 // Open opens (creating if needed) the database at path. If another process
@@ -66,7 +66,7 @@ func Open(path string, timeout time.Duration) (*Store, error) {
 				return err
 			}
 		}
-		return nil
+		return upgrade(tx)
 	})
 	if err != nil {
 		db.Close()
@@ -83,44 +83,16 @@ func (s *Store) Close() error { return s.db.Close() }
 func (s *Store) DB() *bolt.DB { return s.db }
 
 // MarkEvent records an event id and reports whether it is new. A repeated
-// delivery (Slack's retry, a Socket Mode resend) returns false. Ids older
-// than EventTTL are pruned as new ones arrive.
+// delivery (Slack's retry, a Socket Mode resend) returns false until the
+// id is EventTTL old. Each call writes one key, however many ids are held
+// (see markEvent); concurrent calls share a commit (group commit).
 func (s *Store) MarkEvent(id string) (fresh bool, err error) {
 	now := s.Now()
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketEvents)
-		if b.Get([]byte(id)) != nil {
-			return nil
-		}
-		fresh = true
-		if err := b.Put([]byte(id), u64(uint64(now.Unix()))); err != nil {
-			return err
-		}
-		if b.Stats().KeyN%256 == 0 { // prune now and then, not on every event
-			return pruneEvents(b, now.Add(-EventTTL))
-		}
-		return nil
+	err = s.groupUpdateSoon(func(tx *bolt.Tx) (err error) {
+		fresh, err = markEvent(tx, []byte(id), now)
+		return err
 	})
 	return fresh, err
-}
-
-func pruneEvents(b *bolt.Bucket, before time.Time) error {
-	var old [][]byte
-	err := b.ForEach(func(k, v []byte) error {
-		if len(v) == 8 && int64(binary.BigEndian.Uint64(v)) < before.Unix() {
-			old = append(old, bytes.Clone(k))
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for _, k := range old {
-		if err := b.Delete(k); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // AddFeedback stores a 👍/👎.
@@ -231,7 +203,7 @@ func (s *Store) Handoff(id string) (sellerbot.Handoff, error) {
 
 // SaveTurn remembers the last question of a conversation thread.
 func (s *Store) SaveTurn(key string, t sellerbot.Turn) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.groupUpdateSoon(func(tx *bolt.Tx) error {
 		return putJSON(tx.Bucket(bucketTurns), []byte(key), t)
 	})
 }
@@ -252,7 +224,7 @@ func (s *Store) LastTurn(key string) (sellerbot.Turn, bool, error) {
 }
 
 func (s *Store) appendJSON(bucket []byte, v any) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.groupUpdateSoon(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucket)
 		seq, err := b.NextSequence()
 		if err != nil {

@@ -15,7 +15,7 @@ import (
 
 var (
 	bucketOrders      = []byte("orders")       // order no -> orders.Order
-	bucketOrdersTime  = []byte("orders_time")  // unix nanos (8 bytes) + order no -> status "\x00" seller
+	bucketOrdersTime  = []byte("orders_time")  // unix nanos (8 bytes) + order no -> status "\x00" seller (and orders_seller, indexes.go)
 	bucketAlertSubs   = []byte("alert_subs")   // seller "\x00" channel -> subscription
 	bucketSellerUsers = []byte("seller_users") // seller "\x00" user -> nil
 	bucketSellerLabel = []byte("seller_label") // seller -> label
@@ -39,7 +39,7 @@ func (s *Store) UpsertOrders(list []orders.Order) (orders.UpsertResult, error) {
 	var res orders.UpsertResult
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		res = orders.UpsertResult{}
-		ob, tb := tx.Bucket(bucketOrders), tx.Bucket(bucketOrdersTime)
+		ob, tb, sb := tx.Bucket(bucketOrders), tx.Bucket(bucketOrdersTime), tx.Bucket(bucketOrdersSeller)
 		for _, o := range list {
 			if v := ob.Get([]byte(o.No)); v != nil {
 				var old orders.Order
@@ -53,6 +53,9 @@ func (s *Store) UpsertOrders(list []orders.Order) (orders.UpsertResult, error) {
 				if err := tb.Delete(timeKey(old.OrderedAt, old.No)); err != nil {
 					return err
 				}
+				if err := sb.Delete(sellerKey(old.SellerID, timeKey(old.OrderedAt, old.No))); err != nil {
+					return err
+				}
 				res.Updated++
 			} else {
 				res.Inserted++
@@ -61,6 +64,9 @@ func (s *Store) UpsertOrders(list []orders.Order) (orders.UpsertResult, error) {
 				return err
 			}
 			if err := tb.Put(timeKey(o.OrderedAt, o.No), []byte(string(o.Status)+"\x00"+o.SellerID)); err != nil {
+				return err
+			}
+			if err := sb.Put(sellerKey(o.SellerID, timeKey(o.OrderedAt, o.No)), []byte(o.Status)); err != nil {
 				return err
 			}
 		}
@@ -104,8 +110,8 @@ func (s *Store) NewOrdersBySeller(w orders.Window) (map[string]int, error) {
 func (s *Store) CountNew(seller string, w orders.Window) (int, error) {
 	n := 0
 	err := s.db.View(func(tx *bolt.Tx) error {
-		return eachInWindow(tx, w, func(_ string, st orders.Status, sel string) error {
-			if st == orders.New && sel == seller {
+		return eachOfSeller(tx, seller, w, func(_ string, st orders.Status) error {
+			if st == orders.New {
 				n++
 			}
 			return nil
@@ -121,8 +127,8 @@ func (s *Store) NewOrders(seller string, w orders.Window, limit int) ([]orders.O
 	total := 0
 	err := s.db.View(func(tx *bolt.Tx) error {
 		ob := tx.Bucket(bucketOrders)
-		return eachInWindow(tx, w, func(no string, st orders.Status, sel string) error {
-			if st != orders.New || sel != seller {
+		return eachOfSeller(tx, seller, w, func(no string, st orders.Status) error {
+			if st != orders.New {
 				return nil
 			}
 			total++
@@ -145,15 +151,20 @@ func (s *Store) PruneOrders(before time.Time) (int, error) {
 	n := 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		n = 0
-		ob, tb := tx.Bucket(bucketOrders), tx.Bucket(bucketOrdersTime)
+		ob, tb, sb := tx.Bucket(bucketOrders), tx.Bucket(bucketOrdersTime), tx.Bucket(bucketOrdersSeller)
 		c := tb.Cursor()
 		end := uint64(before.UnixNano())
-		var old [][]byte
-		for k, _ := c.First(); k != nil && binary.BigEndian.Uint64(k[:8]) < end; k, _ = c.Next() {
+		var old, sellers [][]byte
+		for k, v := c.First(); k != nil && binary.BigEndian.Uint64(k[:8]) < end; k, v = c.Next() {
 			old = append(old, bytes.Clone(k))
+			_, seller, _ := bytes.Cut(v, []byte{0})
+			sellers = append(sellers, bytes.Clone(seller))
 		}
-		for _, k := range old {
+		for i, k := range old {
 			if err := tb.Delete(k); err != nil {
+				return err
+			}
+			if err := sb.Delete(sellerKey(string(sellers[i]), k)); err != nil {
 				return err
 			}
 			if err := ob.Delete(k[8:]); err != nil {

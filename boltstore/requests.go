@@ -24,14 +24,15 @@ var (
 // stored before is not stored again: the earlier one is returned with
 // created false, so a double submission files one request.
 //
-// Concurrent calls are committed together (bbolt's Batch): one fsync for
-// many submissions keeps the modal's acknowledgement fast under load.
+// Concurrent calls are committed together (group commit): one fsync for
+// many submissions keeps the modal's acknowledgement fast under load, and
+// a lone one does not wait for company.
 func (s *Store) CreateRequest(r forms.Request) (stored forms.Request, created bool, err error) {
 	if r.Key == "" {
 		return r, false, fmt.Errorf("request without a submission key")
 	}
-	err = s.db.Batch(func(tx *bolt.Tx) error {
-		// Batch may run this more than once: start from the input each time.
+	err = s.groupUpdate(func(tx *bolt.Tx) error {
+		// The group may run this more than once: start from the input each time.
 		stored, created = r, false
 		if id := tx.Bucket(bucketRequestKeys).Get([]byte(r.Key)); id != nil {
 			v := tx.Bucket(bucketRequests).Get(id)
@@ -78,10 +79,12 @@ func putRequest(tx *bolt.Tx, r forms.Request) error {
 
 // UpdateRequest applies fn to the stored request and saves the result in
 // one transaction; if fn fails nothing changes. Concurrent updates share a
-// commit (Batch), so fn may run more than once and must only change r.
+// commit (group commit: a delivery writes several times in a row and must
+// not wait out a batch window each time), so fn may run more than once and
+// must only change r.
 func (s *Store) UpdateRequest(id string, fn func(*forms.Request) error) (forms.Request, error) {
 	var r forms.Request
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.groupUpdate(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketRequests).Get([]byte(id))
 		if v == nil {
 			return fmt.Errorf("request %s: %w", id, ErrNotFound)

@@ -43,9 +43,9 @@ type Dispatcher struct {
 	Timeout   time.Duration // per task; default 30s
 
 	once    sync.Once
-	sem     chan struct{}
-	lowSem  chan struct{} // follow-up work, so it never crowds out acks
-	judging atomic.Int64  // modal submissions being answered right now
+	work    workers
+	follow  workers      // follow-up work, so it never crowds out acks
+	judging atomic.Int64 // modal submissions being answered right now
 	wg      sync.WaitGroup
 	mu      sync.Mutex
 	closed  bool
@@ -63,8 +63,7 @@ const MaxFollowUps = 4
 
 func (d *Dispatcher) init() {
 	d.once.Do(func() {
-		d.sem = make(chan struct{}, MaxInFlight)
-		d.lowSem = make(chan struct{}, MaxFollowUps)
+		d.work.size, d.follow.size = MaxInFlight, MaxFollowUps
 		d.baseCtx, d.cancel = context.WithCancel(context.Background())
 		if d.Log == nil {
 			d.Log = slog.Default()
@@ -79,14 +78,14 @@ func (d *Dispatcher) init() {
 var ErrClosed = errors.New("dispatcher is shutting down")
 
 // Go runs fn in the background. It never blocks the caller (the transport
-// must ack within 3 seconds): past MaxInFlight, work waits its turn in its
-// own goroutine.
+// must ack within 3 seconds): past MaxInFlight, work waits its turn in a
+// queue.
 func (d *Dispatcher) Go(name string, fn func(ctx context.Context)) error {
 	d.init()
-	return d.goWith(d.sem, name, fn)
+	return d.goWith(&d.work, name, fn)
 }
 
-func (d *Dispatcher) goWith(sem chan struct{}, name string, fn func(ctx context.Context)) error {
+func (d *Dispatcher) goWith(w *workers, name string, fn func(ctx context.Context)) error {
 	d.mu.Lock()
 	if d.closed {
 		d.mu.Unlock()
@@ -94,25 +93,78 @@ func (d *Dispatcher) goWith(sem chan struct{}, name string, fn func(ctx context.
 	}
 	d.wg.Add(1)
 	d.mu.Unlock()
-	go func() {
-		defer d.wg.Done()
-		select {
-		case sem <- struct{}{}:
-		case <-d.baseCtx.Done():
-			return
-		}
-		defer func() { <-sem }()
-		ctx, cancel := context.WithTimeout(d.baseCtx, d.Timeout)
-		defer cancel()
-		defer func() {
-			if r := recover(); r != nil {
-				d.Metrics.inc("handler_panics")
-				d.Log.Error("handler panicked", "task", name, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-			}
-		}()
-		fn(ctx)
-	}()
+	if t, start := w.add(task{name, fn}); start {
+		go d.serve(w, t)
+	}
 	return nil
+}
+
+// workers runs tasks on at most size goroutines, in the order they came.
+// A burst waits as queued tasks, not as parked goroutines: 5,000 DMs at
+// once left 5,000 stacks for the garbage collector to scan on every cycle.
+type workers struct {
+	size    int
+	mu      sync.Mutex
+	queue   []task
+	running int
+}
+
+type task struct {
+	name string
+	fn   func(ctx context.Context)
+}
+
+// add queues t, or hands it back with start set when a new worker should
+// run it.
+func (w *workers) add(t task) (task, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.running < w.size {
+		w.running++
+		return t, true
+	}
+	w.queue = append(w.queue, t)
+	return task{}, false
+}
+
+// next takes the next queued task; ok is false (and the worker ends) when
+// there is none.
+func (w *workers) next() (t task, ok bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.queue) == 0 {
+		w.running--
+		return task{}, false
+	}
+	t = w.queue[0]
+	w.queue[0] = task{}
+	w.queue = w.queue[1:]
+	return t, true
+}
+
+// serve runs t and then the queued tasks, until none is left.
+func (d *Dispatcher) serve(w *workers, t task) {
+	for ok := true; ok; t, ok = w.next() {
+		d.runTask(t)
+	}
+}
+
+// runTask runs one task with its own deadline, shielded from panics; once
+// shutdown has cancelled the rest, a queued task is dropped.
+func (d *Dispatcher) runTask(t task) {
+	defer d.wg.Done()
+	if d.baseCtx.Err() != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(d.baseCtx, d.Timeout)
+	defer cancel()
+	defer func() {
+		if r := recover(); r != nil {
+			d.Metrics.inc("handler_panics")
+			d.Log.Error("handler panicked", "task", t.name, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+		}
+	}()
+	t.fn(ctx)
 }
 
 // Shutdown stops taking work and waits for what is in flight, up to ctx's
@@ -141,19 +193,40 @@ func (d *Dispatcher) Shutdown(ctx context.Context) error {
 func (d *Dispatcher) Event(eventID string, inner slackevents.EventsAPIInnerEvent) {
 	d.init()
 	d.Metrics.inc("requests")
-	err := d.Go("event "+inner.Type, func(ctx context.Context) {
-		if eventID != "" && d.Dedupe != nil {
-			fresh, err := d.Dedupe.MarkEvent(eventID)
-			if err != nil {
-				// Better to answer twice than never: go on, but say so.
-				d.Log.Error("event de-duplication failed", "event_id", eventID, "err", err)
-			} else if !fresh {
-				d.Metrics.inc("events_duplicate")
-				d.Log.Info("duplicate event ignored", "event_id", eventID)
-				return
-			}
+	err := d.Go("event "+inner.Type, func(ctx context.Context) { d.handleEvent(ctx, eventID, inner) })
+	if err != nil {
+		d.Log.Warn("event dropped during shutdown", "event_id", eventID)
+	}
+}
+
+func (d *Dispatcher) handleEvent(ctx context.Context, eventID string, inner slackevents.EventsAPIInnerEvent) {
+	if eventID != "" && d.Dedupe != nil {
+		fresh, err := d.Dedupe.MarkEvent(eventID)
+		if err != nil {
+			// Better to answer twice than never: go on, but say so.
+			d.Log.Error("event de-duplication failed", "event_id", eventID, "err", err)
+		} else if !fresh {
+			d.Metrics.inc("events_duplicate")
+			d.Log.Info("duplicate event ignored", "event_id", eventID)
+			return
 		}
-		d.route(ctx, inner)
+	}
+	d.route(ctx, inner)
+}
+
+// EventBody is Event for an Events API callback still to be parsed (HTTP
+// mode): the parse runs in the background too, off the acknowledgement's
+// path.
+func (d *Dispatcher) EventBody(eventID string, body []byte) {
+	d.init()
+	d.Metrics.inc("requests")
+	err := d.Go("event", func(ctx context.Context) {
+		ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+		if err != nil {
+			d.Log.Warn("unparseable event", "err", err)
+			return
+		}
+		d.handleEvent(ctx, eventID, ev.InnerEvent)
 	})
 	if err != nil {
 		d.Log.Warn("event dropped during shutdown", "event_id", eventID)
@@ -283,7 +356,7 @@ func (d *Dispatcher) viewSubmission(cb slack.InteractionCallback) (resp *slack.V
 			}
 			after(ctx)
 		}
-		if err := d.goWith(d.lowSem, "after view "+s.CallbackID, follow); err != nil {
+		if err := d.goWith(&d.follow, "after view "+s.CallbackID, follow); err != nil {
 			d.Log.Warn("follow-up dropped during shutdown; it will be retried", "callback_id", s.CallbackID)
 		}
 	}

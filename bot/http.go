@@ -76,6 +76,7 @@ func (h *HTTP) events(w http.ResponseWriter, r *http.Request) {
 	var outer struct {
 		Type      string `json:"type"`
 		Challenge string `json:"challenge"`
+		EventID   string `json:"event_id"`
 	}
 	if err := json.Unmarshal(body, &outer); err != nil {
 		h.log().Warn("malformed event body", "err", err)
@@ -87,20 +88,10 @@ func (h *HTTP) events(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(outer.Challenge))
 		return
 	}
-	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
-	if err != nil {
-		h.log().Warn("unparseable event", "err", err)
-		w.WriteHeader(http.StatusOK)
-		return
-	}
-	var eventID string
-	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok {
-		eventID = cb.EventID
-	}
-	// Ack first: de-duplication and the work happen after the reply.
+	// Ack first: parsing, de-duplication and the work happen after the reply.
 	w.WriteHeader(http.StatusOK)
-	if ev.Type == slackevents.CallbackEvent {
-		h.Dispatcher.Event(eventID, ev.InnerEvent)
+	if outer.Type == slackevents.CallbackEvent {
+		h.Dispatcher.EventBody(outer.EventID, body)
 	}
 }
 

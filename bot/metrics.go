@@ -16,6 +16,10 @@ type Metrics struct {
 	events    *prometheus.CounterVec
 	apiTime   *prometheus.HistogramVec
 	apiErrors *prometheus.CounterVec
+
+	connsOpened prometheus.Counter // see SlackTransport
+	connsOpen   prometheus.Gauge
+	poolSize    prometheus.Gauge
 }
 
 // NewMetrics creates the metrics.
@@ -35,8 +39,20 @@ func NewMetrics() *Metrics {
 			Name: "sellerbot_slack_api_errors_total",
 			Help: "Slack Web API calls that failed: HTTP status (429, 5xx) or transport error.",
 		}, []string{"method", "code"}),
+		connsOpened: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sellerbot_slack_connections_opened_total",
+			Help: "TCP connections opened to Slack (each a TLS handshake); requests minus these reused a pooled one.",
+		}),
+		connsOpen: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "sellerbot_slack_connections_open",
+			Help: "TCP connections to Slack open now, in use or idle in the pool.",
+		}),
+		poolSize: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "sellerbot_slack_connections_max",
+			Help: "Connections to Slack the pool may open per host, all kept alive: the Web API calls that can be in flight at once.",
+		}),
 	}
-	m.reg.MustRegister(m.events, m.apiTime, m.apiErrors,
+	m.reg.MustRegister(m.events, m.apiTime, m.apiErrors, m.connsOpened, m.connsOpen, m.poolSize,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m
 }

@@ -63,6 +63,24 @@ func (nopSlack) FindPosted(context.Context, string, time.Time, string) (string, 
 	return "", false, nil
 }
 
+// submitFiled posts a signed modal submission and checks that it was
+// filed (the modal is updated to the notice).
+func submitFiled(b *testing.B, lat *latencies, client *http.Client, base string, body []byte) bool {
+	resp, err := lat.do(client, signedRequest(base+"/slack/interactions", "application/x-www-form-urlencoded", body))
+	if err != nil || resp.StatusCode != 200 {
+		b.Errorf("submission failed: %v", err)
+		return false
+	}
+	var out slack.ViewSubmissionResponse
+	json.NewDecoder(resp.Body).Decode(&out)
+	resp.Body.Close()
+	if out.ResponseAction != slack.RAUpdate {
+		b.Errorf("submission not filed: %+v", out)
+		return false
+	}
+	return true
+}
+
 func taxSubmission(viewID string) []byte {
 	values := map[string]any{}
 	for id, v := range map[string]string{"company": "가나상사", "seller_id": "ganashop", "fax": "", "manager": "김담당", "phone": "010-1234-5678"} {
@@ -107,17 +125,7 @@ func BenchmarkSubmit500Concurrent(b *testing.B) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				resp, err := lat.do(client, signedRequest(srv.URL+"/slack/interactions", "application/x-www-form-urlencoded", body))
-				if err != nil || resp.StatusCode != 200 {
-					b.Errorf("submission failed: %v", err)
-					return
-				}
-				var out slack.ViewSubmissionResponse
-				json.NewDecoder(resp.Body).Decode(&out)
-				resp.Body.Close()
-				if out.ResponseAction != slack.RAUpdate {
-					b.Errorf("submission not filed: %+v", out)
-				}
+				submitFiled(b, lat, client, srv.URL, body)
 			}()
 		}
 		wg.Wait()

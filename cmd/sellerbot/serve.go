@@ -181,6 +181,9 @@ func loadMailConfig(getenv func(string) string, c *serveConfig) error {
 	return nil
 }
 
+// alertWorkers post order alerts in parallel (paced by the rate limits).
+const alertWorkers = 16
+
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("serve", e)
 	fs.Usage = func() {
@@ -213,7 +216,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer store.Close()
 
 	metrics := bot.NewMetrics()
-	httpClient := &http.Client{Timeout: cfg.SlackTimeout, Transport: metrics.Transport(nil)}
+	metrics.ObserveCommits(store.CommitStats)
+	httpClient := &http.Client{Timeout: cfg.SlackTimeout, Transport: metrics.Transport(metrics.SlackTransport(bot.SlackCallers(alertWorkers)))}
 	// A post may reach Slack until the client gives up on it, and a little
 	// after: one left unanswered by a crash is looked for only then.
 	landWithin := cfg.SlackTimeout + 2*time.Second
@@ -257,7 +261,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	alerter := &scheduler.Alerter{
 		Store: store, Slack: bot.AlertAPI{Client: bot.NewAlertClient(cfg.BotToken, cfg.APIURL, httpClient)},
 		Schedule: cfg.Alerts.Schedule, Spec: cfg.Alerts.Spec, Grace: cfg.Alerts.Grace, Retention: cfg.Alerts.Retention,
-		OpsChannel: cfg.OpsChannel, PerChannel: 1100 * time.Millisecond, GlobalRate: cfg.Alerts.Rate, Workers: 16, MaxTries: 8,
+		OpsChannel: cfg.OpsChannel, PerChannel: 1100 * time.Millisecond, GlobalRate: cfg.Alerts.Rate, Workers: alertWorkers, MaxTries: 8,
 		Log: log.With("component", "alerts"), Counters: metrics, LandWithin: landWithin,
 	}
 	web := &bot.HTTP{Verifier: bot.Verifier{Secret: cfg.SigningSecret}, Dispatcher: disp, Metrics: metrics, Log: log}
