@@ -9,8 +9,21 @@ import (
 )
 
 // ErrNotFound is what a store answers for an id it does not have (a
-// request or hand-off that was never filed, or is gone).
+// request or hand-off that was never filed, or is gone): errors.Is(err,
+// ErrNotFound) holds for every *NotFoundError.
 var ErrNotFound = errors.New("not found")
+
+// NotFoundError names what a store does not have.
+type NotFoundError struct {
+	Kind string // "request", "hand-off", "alert", "slot", "lesson" ...
+	ID   string
+}
+
+func (e *NotFoundError) Error() string   { return e.Kind + " " + e.ID + ": not found" }
+func (e *NotFoundError) Is(t error) bool { return t == ErrNotFound }
+
+// NotFound returns a *NotFoundError.
+func NotFound(kind, id string) error { return &NotFoundError{Kind: kind, ID: id} }
 
 // Feedback is one 👍/👎 on an answer.
 type Feedback struct {

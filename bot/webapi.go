@@ -10,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/handlers"
 	"github.com/sellerbot/sellerbot/scheduler"
 )
@@ -41,7 +42,7 @@ type WebAPI struct {
 // RequestMetadataType marks messages about filed requests.
 const RequestMetadataType = "sellerbot_request"
 
-func msgOptions(m handlers.Outgoing) []slack.MsgOption {
+func msgOptions(m sellerbot.Message) []slack.MsgOption {
 	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false)}
 	if len(m.Blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
@@ -79,7 +80,7 @@ func (w WebAPI) FindPosted(ctx context.Context, channel string, since time.Time,
 		}
 		channel = ch.ID
 	}
-	return findByMetadata(ctx, w.Client, channel, since, RequestMetadataType, key)
+	return findByMetadata(ctx, w.Client, channel, since, key)
 }
 
 // Update replaces a message (chat.update).
@@ -230,30 +231,5 @@ func (a AlertAPI) PostMessage(ctx context.Context, m scheduler.Message) (string,
 // FindAlert looks through the channel's history since since for a
 // message carrying key in its metadata (conversations.history).
 func (a AlertAPI) FindAlert(ctx context.Context, channel string, since time.Time, key string) (string, bool, error) {
-	return findByMetadata(ctx, a.Client, channel, since, scheduler.MetadataType, key)
-}
-
-// findByMetadata pages through a channel's history since since for a
-// message whose metadata has eventType and key.
-func findByMetadata(ctx context.Context, client *slack.Client, channel string, since time.Time, eventType, key string) (string, bool, error) {
-	params := &slack.GetConversationHistoryParameters{
-		ChannelID: channel, Oldest: fmt.Sprintf("%d.000000", since.Unix()), Limit: 200, IncludeAllMetadata: true,
-	}
-	for range 20 { // 4,000 messages: far more than a channel gets between two slots
-		resp, err := client.GetConversationHistoryContext(ctx, params)
-		if err != nil {
-			return "", false, err
-		}
-		for _, m := range resp.Messages {
-			if m.Metadata.EventType == eventType && fmt.Sprint(m.Metadata.EventPayload["key"]) == key {
-				return m.Timestamp, true, nil
-			}
-		}
-		if !resp.HasMore || resp.ResponseMetaData.NextCursor == "" {
-			return "", false, nil
-		}
-		params.Cursor = resp.ResponseMetaData.NextCursor
-	}
-	// Not seen, but not all read either: saying "not posted" could post twice.
-	return "", false, fmt.Errorf("%s: more than 4,000 messages since %s; cannot tell whether %s was posted", channel, since.Format(time.RFC3339), key)
+	return findByMetadata(ctx, a.Client, channel, since, key)
 }

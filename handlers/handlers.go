@@ -35,16 +35,7 @@ type Assistant interface {
 }
 
 // Outgoing is a message the bot sends.
-type Outgoing struct {
-	Channel  string
-	ThreadTS string // reply in this thread
-	Text     string // the notification and fallback text
-	Blocks   []slack.Block
-	// Key, when set, is carried in the message's metadata so FindPosted can
-	// tell after a crash whether the message went out; such a post is not
-	// retried by the client, the caller retries after looking.
-	Key string
-}
+type Outgoing = sellerbot.Message
 
 // Slack is what the handlers need of Slack; bot.WebAPI adapts the Web API
 // client to it, and the console prints instead.
