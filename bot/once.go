@@ -37,7 +37,7 @@ type Once struct {
 	// Slack (the client's timeout and a margin). Zero:
 	// sellerbot.DefaultLandWithin.
 	LandWithin time.Duration
-	Now        func() time.Time                                // defaults to time.Now
+	Now        func() time.Time                                 // defaults to time.Now
 	Sleep      func(ctx context.Context, d time.Duration) error // defaults to sellerbot.Sleep
 }
 
