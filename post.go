@@ -46,7 +46,7 @@ type PostError struct {
 
 func (e *PostError) Error() string {
 	if e.Err != nil {
-		return fmt.Sprintf("slack: %s: %v", e.Code, e.Err)
+		return fmt.Sprintf("slack (%s): %v", e.Code, e.Err)
 	}
 	return "slack: " + e.Code
 }

@@ -5,6 +5,7 @@ package sellerbot
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -24,6 +25,24 @@ func (e *NotFoundError) Is(t error) bool { return t == ErrNotFound }
 
 // NotFound returns a *NotFoundError.
 func NotFound(kind, id string) error { return &NotFoundError{Kind: kind, ID: id} }
+
+// InputError is a request the caller can correct (a time the schedule
+// never reaches); its message is meant for the caller. Anything else a
+// service fails with is internal and stays in the log.
+type InputError struct{ Msg string }
+
+func (e *InputError) Error() string { return e.Msg }
+
+// BadInput returns an *InputError.
+func BadInput(format string, args ...any) error {
+	return &InputError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// IsBadInput reports whether err is the caller's to correct.
+func IsBadInput(err error) bool {
+	var ie *InputError
+	return errors.As(err, &ie)
+}
 
 // Feedback is one 👍/👎 on an answer.
 type Feedback struct {
@@ -47,6 +66,9 @@ type Decline struct {
 const (
 	HandoffOpen     = "open"
 	HandoffResolved = "resolved"
+	// HandoffDownvote is the Reason of a hand-off filed by a 👎: the team
+	// sees the answer that did not help, to fix it.
+	HandoffDownvote = "downvote"
 )
 
 // Handoff is a question passed to the support team.
@@ -58,10 +80,13 @@ type Handoff struct {
 	Channel    string    `json:"channel"`   // where the seller asked
 	ThreadTS   string    `json:"thread_ts"` // the thread of the question
 	Question   string    `json:"question"`
+	Reason     string    `json:"reason,omitempty"`     // "" a 담당자 연결; HandoffDownvote: a 👎 on an answer
+	ArticleID  string    `json:"article_id,omitempty"` // the article the seller was answered with (a 👎)
 	Permalink  string    `json:"permalink,omitempty"`
 	OpsChannel string    `json:"ops_channel"`
 	OpsTS      string    `json:"ops_ts,omitempty"`     // the message in the ops channel
 	PostError  string    `json:"post_error,omitempty"` // why posting it there failed, until it is posted
+	TriedAt    time.Time `json:"tried_at,omitzero"`    // when its ops post was last attempted
 	Status     string    `json:"status"`
 	ResolvedBy string    `json:"resolved_by,omitempty"`
 	ResolvedAt time.Time `json:"resolved_at,omitzero"`
@@ -84,3 +109,6 @@ var KST = func() *time.Location {
 	}
 	return loc
 }()
+
+// IsNotFound reports whether err says something is not there.
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

@@ -88,7 +88,7 @@ type Cutoff struct {
 }
 
 // DefaultCutoff is 18:00, the end of a support team's working day.
-var DefaultCutoff = Cutoff{Hour: 18}
+func DefaultCutoff() Cutoff { return Cutoff{Hour: 18} }
 
 func (c Cutoff) minutes() int {
 	if c == (Cutoff{}) {

@@ -31,27 +31,27 @@ func TestAddBusinessDays(t *testing.T) {
 		cutoff Cutoff
 		want   string
 	}{
-		{"Monday morning", at(t, "2026-11-23 10:00"), 2, DefaultCutoff, "2026-11-25"},
-		{"a second before the cut-off", at(t, "2026-11-23 17:59:59"), 2, DefaultCutoff, "2026-11-25"},
-		{"at the cut-off", at(t, "2026-11-23 18:00"), 2, DefaultCutoff, "2026-11-26"},
-		{"Friday evening", at(t, "2026-11-27 19:00"), 2, DefaultCutoff, "2026-12-02"},
-		{"Saturday", at(t, "2026-11-28 10:00"), 3, DefaultCutoff, "2026-12-03"},
-		{"Sunday night", at(t, "2026-11-29 23:59"), 3, DefaultCutoff, "2026-12-03"},
+		{"Monday morning", at(t, "2026-11-23 10:00"), 2, DefaultCutoff(), "2026-11-25"},
+		{"a second before the cut-off", at(t, "2026-11-23 17:59:59"), 2, DefaultCutoff(), "2026-11-25"},
+		{"at the cut-off", at(t, "2026-11-23 18:00"), 2, DefaultCutoff(), "2026-11-26"},
+		{"Friday evening", at(t, "2026-11-27 19:00"), 2, DefaultCutoff(), "2026-12-02"},
+		{"Saturday", at(t, "2026-11-28 10:00"), 3, DefaultCutoff(), "2026-12-03"},
+		{"Sunday night", at(t, "2026-11-29 23:59"), 3, DefaultCutoff(), "2026-12-03"},
 		// 2/6-2/8 설날 and 2/9 its substitute: counted from Wednesday 2/10.
-		{"Friday evening before 설날 2027", at(t, "2027-02-05 19:00"), 2, DefaultCutoff, "2027-02-12"},
-		{"Friday evening before 설날 2027, 3 days", at(t, "2027-02-05 19:00"), 3, DefaultCutoff, "2027-02-15"},
-		{"Friday morning before 설날 2027", at(t, "2027-02-05 10:00"), 2, DefaultCutoff, "2027-02-11"},
-		{"on 추석", at(t, "2026-09-25 10:00"), 2, DefaultCutoff, "2026-09-30"},
+		{"Friday evening before 설날 2027", at(t, "2027-02-05 19:00"), 2, DefaultCutoff(), "2027-02-12"},
+		{"Friday evening before 설날 2027, 3 days", at(t, "2027-02-05 19:00"), 3, DefaultCutoff(), "2027-02-15"},
+		{"Friday morning before 설날 2027", at(t, "2027-02-05 10:00"), 2, DefaultCutoff(), "2027-02-11"},
+		{"on 추석", at(t, "2026-09-25 10:00"), 2, DefaultCutoff(), "2026-09-30"},
 		// 10/3 개천절, 10/5-7 추석, 10/8 substitute, 10/9 한글날.
-		{"before the 2025 autumn week", at(t, "2025-10-02 19:00"), 2, DefaultCutoff, "2025-10-14"},
-		{"over a configured day and 신정", at(t, "2026-12-30 10:00"), 2, DefaultCutoff, "2027-01-05"},
-		{"Friday 18:30 KST given in UTC", utc("2026-11-27 18:30"), 2, DefaultCutoff, "2026-12-02"},
-		{"Monday 01:00 KST, Sunday in UTC", utc("2026-11-23 01:00"), 2, DefaultCutoff, "2026-11-25"},
+		{"before the 2025 autumn week", at(t, "2025-10-02 19:00"), 2, DefaultCutoff(), "2025-10-14"},
+		{"over a configured day and 신정", at(t, "2026-12-30 10:00"), 2, DefaultCutoff(), "2027-01-05"},
+		{"Friday 18:30 KST given in UTC", utc("2026-11-27 18:30"), 2, DefaultCutoff(), "2026-12-02"},
+		{"Monday 01:00 KST, Sunday in UTC", utc("2026-11-23 01:00"), 2, DefaultCutoff(), "2026-11-25"},
 		{"no cut-off", at(t, "2026-11-23 23:00"), 2, Cutoff{}, "2026-11-25"},
 		{"an early cut-off", at(t, "2026-11-23 09:30"), 2, Cutoff{Hour: 9}, "2026-11-26"},
-		{"zero days", at(t, "2026-11-27 19:00"), 0, DefaultCutoff, "2026-11-30"},
-		{"negative days count as zero", at(t, "2026-11-23 10:00"), -3, DefaultCutoff, "2026-11-23"},
-		{"across the year", at(t, "2027-12-24 17:00"), 1, DefaultCutoff, "2027-12-28"},
+		{"zero days", at(t, "2026-11-27 19:00"), 0, DefaultCutoff(), "2026-11-30"},
+		{"negative days count as zero", at(t, "2026-11-23 10:00"), -3, DefaultCutoff(), "2026-11-23"},
+		{"across the year", at(t, "2027-12-24 17:00"), 1, DefaultCutoff(), "2027-12-28"},
 	}
 	for _, tt := range tests {
 		got := cal.AddBusinessDays(tt.filed, tt.n, tt.cutoff)
@@ -70,7 +70,7 @@ func TestFirstBusinessDay(t *testing.T) {
 		{"2027-02-10 08:00", "2027-02-10"},
 	}
 	for _, tt := range tests {
-		if got := cal.FirstBusinessDay(at(t, tt.filed), DefaultCutoff).Format("2006-01-02"); got != tt.want {
+		if got := cal.FirstBusinessDay(at(t, tt.filed), DefaultCutoff()).Format("2006-01-02"); got != tt.want {
 			t.Errorf("FirstBusinessDay(%s) = %s; want %s", tt.filed, got, tt.want)
 		}
 	}
@@ -182,8 +182,8 @@ func TestParseCutoff(t *testing.T) {
 			t.Errorf("ParseCutoff(%q) = %v; want an error", in, got)
 		}
 	}
-	if s := DefaultCutoff.String(); s != "18:00" {
-		t.Errorf("DefaultCutoff = %s", s)
+	if s := DefaultCutoff().String(); s != "18:00" {
+		t.Errorf("DefaultCutoff() = %s", s)
 	}
 }
 
@@ -216,7 +216,7 @@ func TestConcurrentUse(t *testing.T) {
 			defer wg.Done()
 			for y := 2030 + g; y < 2090; y += 8 {
 				cal.IsBusinessDay(Date(y, 9, 15))
-				cal.AddBusinessDays(Date(y, 2, 1), 10, DefaultCutoff)
+				cal.AddBusinessDays(Date(y, 2, 1), 10, DefaultCutoff())
 			}
 		}(g)
 	}

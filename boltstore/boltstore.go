@@ -28,9 +28,9 @@ var (
 	bucketTurns       = []byte("turns")        // channel/thread -> Turn
 	bucketCounters    = []byte("counters")     // name -> uint64
 	allBuckets        = [][]byte{bucketEvents, bucketFeedback, bucketDeclines, bucketHandoffs, bucketHandoffKeys, bucketTurns, bucketCounters,
-		bucketRequests, bucketRequestKeys, bucketRequestUser, bucketRequestTodo,
+		bucketRequests, bucketRequestKeys, bucketRequestUser, bucketRequestTodo, bucketOutbox,
 		bucketOrders, bucketOrdersTime, bucketAlertSubs, bucketSellerUsers, bucketSellerLabel,
-		bucketAlertSlots, bucketAlertSends, bucketAlertTodo, bucketAlertState, bucketVectors}
+		bucketAlertSlots, bucketAlertSends, bucketAlertTodo, bucketAlertState, bucketVectors, bucketLessons}
 )
 
 // EventTTL is how long a delivered event id is remembered: Slack retries a
@@ -78,9 +78,17 @@ func Open(path string, timeout time.Duration) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// DB exposes the underlying database to packages that keep their own
-// buckets in the same file (requests, orders).
-func (s *Store) DB() *bolt.DB { return s.db }
+// WithoutSync runs fn with the commits' fsync off, for loading data that
+// can be loaded again (a benchmark's seed): a crash during fn may lose
+// what it wrote. No other write may run meanwhile.
+func (s *Store) WithoutSync(fn func() error) error {
+	s.db.NoSync = true
+	defer func() { s.db.NoSync = false }()
+	if err := fn(); err != nil {
+		return err
+	}
+	return s.db.Sync()
+}
 
 // MarkEvent records an event id and reports whether it is new. A repeated
 // delivery (Slack's retry, a Socket Mode resend) returns false until the
@@ -166,37 +174,22 @@ func (s *Store) CreateHandoff(h sellerbot.Handoff) (stored sellerbot.Handoff, cr
 }
 
 // UpdateHandoff applies fn to the stored hand-off and saves the result.
-func (s *Store) UpdateHandoff(id string, fn func(*sellerbot.Handoff) error) (sellerbot.Handoff, error) {
-	var h sellerbot.Handoff
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketHandoffs)
-		v := b.Get([]byte(id))
-		if v == nil {
-			return fmt.Errorf("hand-off %s: %w", id, ErrNotFound)
-		}
-		if err := json.Unmarshal(v, &h); err != nil {
-			return err
-		}
-		if err := fn(&h); err != nil {
-			return err
-		}
-		return putJSON(b, []byte(id), h)
+func (s *Store) UpdateHandoff(id string, fn func(*sellerbot.Handoff) error) (h sellerbot.Handoff, err error) {
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		h, err = updateJSON(tx, bucketHandoffs, "hand-off", id, fn)
+		return err
 	})
 	return h, err
 }
 
-// ErrNotFound is returned for an unknown id.
+// ErrNotFound is returned for an unknown id (errors.Is).
 var ErrNotFound = sellerbot.ErrNotFound
 
 // Handoff returns one hand-off.
-func (s *Store) Handoff(id string) (sellerbot.Handoff, error) {
-	var h sellerbot.Handoff
-	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketHandoffs).Get([]byte(id))
-		if v == nil {
-			return fmt.Errorf("hand-off %s: %w", id, ErrNotFound)
-		}
-		return json.Unmarshal(v, &h)
+func (s *Store) Handoff(id string) (h sellerbot.Handoff, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		h, err = getJSON[sellerbot.Handoff](tx, bucketHandoffs, "hand-off", id)
+		return err
 	})
 	return h, err
 }
@@ -248,14 +241,6 @@ func nextCounter(tx *bolt.Tx, name string) (uint64, error) {
 	}
 	n++
 	return n, b.Put([]byte(name), u64(n))
-}
-
-func putJSON(b *bolt.Bucket, key []byte, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return b.Put(key, data)
 }
 
 func u64(n uint64) []byte {

@@ -13,7 +13,7 @@ import (
 //
 //   - Group commit (groupUpdate): new requests (the modal waits for it)
 //     and the work after a filed request (ops post, receipt, status
-//     notices: UpdateRequest). A write that finds the writer idle commits
+//     notices: UpdateOutbox). A write that finds the writer idle commits
 //     at once; writes that arrive during a commit share the next one. A
 //     lone writer waits for nothing, a burst shares fsyncs.
 //   - Group commit that may linger (groupUpdateSoon): the DM path (event

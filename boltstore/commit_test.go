@@ -11,6 +11,7 @@ import (
 
 	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/forms"
+	"github.com/sellerbot/sellerbot/outbox"
 )
 
 // holdWriter keeps bbolt's writer busy until the returned func is called.
@@ -143,7 +144,7 @@ func TestGroupCommitLinger(t *testing.T) {
 		cut  func(s *Store) error // ends the wait of a lingering group
 	}{
 		{"a write that may not wait cuts the linger short", func(s *Store) error {
-			_, err := s.UpdateRequest("REQ-none", func(*forms.Request) error { return nil })
+			_, _, err := s.UpdateOutbox("REQ-none", func(*forms.Request, *outbox.State) error { return nil })
 			if errors.Is(err, ErrNotFound) {
 				return nil
 			}

@@ -16,16 +16,19 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/sellerbot/sellerbot/forms"
+	"github.com/sellerbot/sellerbot/outbox"
 )
 
 var reqNow = time.Date(2026, 11, 22, 15, 30, 0, 0, time.UTC) // 2026-11-23 00:30 in Korea
 
 func newRequest(user, key string) forms.Request {
-	r := forms.Request{Kind: forms.TaxStatus, Requester: user, Key: key, CreatedAt: reqNow,
+	return forms.Request{Kind: forms.TaxStatus, Requester: user, Key: key, CreatedAt: reqNow,
 		Values: forms.Values{"company": "가나상사"}}
-	r.AddTask(forms.TaskPostOps, forms.TaskReceipt)
-	return r
 }
+
+// owed is what a filed request owes in these tests: its ops message and
+// receipt.
+func owed() outbox.State { return outbox.Filed(true, "") }
 
 func TestCreateRequest(t *testing.T) {
 	s := MustOpen(t)
@@ -40,7 +43,7 @@ func TestCreateRequest(t *testing.T) {
 		{"U1", "V3", "REQ-20261123-0003", true},
 	}
 	for _, st := range steps {
-		got, created, err := s.CreateRequest(newRequest(st.user, st.key))
+		got, created, err := s.CreateRequest(newRequest(st.user, st.key), owed())
 		if err != nil || got.ID != st.wantID || created != st.wantCreated {
 			t.Errorf("CreateRequest(%s, %s) = %s, %v, %v; want %s, %v", st.user, st.key, got.ID, created, err, st.wantID, st.wantCreated)
 		}
@@ -48,7 +51,7 @@ func TestCreateRequest(t *testing.T) {
 			t.Errorf("stored %+v", got)
 		}
 	}
-	if _, _, err := s.CreateRequest(forms.Request{Requester: "U1"}); err == nil {
+	if _, _, err := s.CreateRequest(forms.Request{Requester: "U1"}, owed()); err == nil {
 		t.Error("a request without a submission key was stored")
 	}
 	mine, err := s.RequestsBy("U1", 0)
@@ -63,40 +66,100 @@ func TestCreateRequest(t *testing.T) {
 	}
 }
 
-func TestUpdateRequestAndPending(t *testing.T) {
+func TestUpdateOutboxAndDue(t *testing.T) {
 	s := MustOpen(t)
-	r, _, _ := s.CreateRequest(newRequest("U1", "V1"))
-	due, _ := s.PendingRequests(reqNow)
+	r, _, _ := s.CreateRequest(newRequest("U1", "V1"), owed())
+	due, _ := s.DueRequests(reqNow)
 	if len(due) != 1 {
-		t.Fatalf("pending %d; want 1", len(due))
+		t.Fatalf("due %d; want 1", len(due))
 	}
-	// A failing update changes nothing.
+	// A failing update changes nothing, neither the request nor its outbox.
 	boom := errors.New("boom")
-	if _, err := s.UpdateRequest(r.ID, func(x *forms.Request) error { x.Pending = nil; return boom }); !errors.Is(err, boom) {
-		t.Fatalf("UpdateRequest error = %v", err)
+	_, _, err := s.UpdateOutbox(r.ID, func(x *forms.Request, st *outbox.State) error {
+		x.Status, st.Pending = forms.Done, nil
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("UpdateOutbox error = %v", err)
 	}
-	if got, _ := s.Request(r.ID); len(got.Pending) != 2 {
-		t.Errorf("a failed update changed the request: %+v", got.Pending)
+	if got, st, _ := s.Outbox(r.ID); len(st.Pending) != 2 || got.Status != forms.Received {
+		t.Errorf("a failed update changed the request: %s %+v", got.Status, st.Pending)
 	}
 	// Backing off: not due until NextAttempt.
-	s.UpdateRequest(r.ID, func(x *forms.Request) error { x.NextAttempt = reqNow.Add(time.Minute); return nil })
-	if due, _ := s.PendingRequests(reqNow); len(due) != 0 {
+	s.UpdateOutbox(r.ID, func(_ *forms.Request, st *outbox.State) error { st.NextAttempt = reqNow.Add(time.Minute); return nil })
+	if due, _ := s.DueRequests(reqNow); len(due) != 0 {
 		t.Errorf("due during backoff")
 	}
-	if due, _ := s.PendingRequests(reqNow.Add(time.Minute)); len(due) != 1 {
+	if due, _ := s.DueRequests(reqNow.Add(time.Minute)); len(due) != 1 {
 		t.Errorf("not due after backoff")
 	}
-	// Done: leaves the pending index.
-	s.UpdateRequest(r.ID, func(x *forms.Request) error { x.Pending = nil; return nil })
-	if due, _ := s.PendingRequests(reqNow.Add(time.Hour)); len(due) != 0 {
-		t.Errorf("still pending after the work was done")
+	// The request and its outbox change together.
+	got, st, err := s.UpdateOutbox(r.ID, func(x *forms.Request, st *outbox.State) error {
+		x.Status = forms.InProgress
+		st.Pending = nil
+		return nil
+	})
+	if err != nil || got.Status != forms.InProgress || len(st.Pending) != 0 {
+		t.Fatalf("UpdateOutbox = %s %+v %v", got.Status, st.Pending, err)
 	}
-	if _, err := s.UpdateRequest("REQ-nope", func(*forms.Request) error { return nil }); !errors.Is(err, ErrNotFound) {
+	if due, _ := s.DueRequests(reqNow.Add(time.Hour)); len(due) != 0 {
+		t.Errorf("still due after the work was done")
+	}
+	if _, _, err := s.UpdateOutbox("REQ-nope", func(*forms.Request, *outbox.State) error { return nil }); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown id: %v", err)
 	}
 	if _, err := s.Request("REQ-nope"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown id: %v", err)
 	}
+}
+
+// TestLegacyOutbox reads a request filed by an earlier version, which kept
+// what it owed inside its own record: the work is still due, and the
+// first update moves it to the outbox record.
+func TestLegacyOutbox(t *testing.T) {
+	s := MustOpen(t)
+	at := reqNow.Add(-time.Minute)
+	legacy := fmt.Sprintf(`{"id":"REQ-20261123-0001","kind":"tax_status","requester":"U1","key":"K","status":"received","created_at":%q,
+		"pending":["post_ops","notify:2"],"tried":["REQ-20261123-0001|ops"],"tried_at":{"REQ-20261123-0001|ops":%q},"rev":3,
+		"mail":{"to":"tax@example.com","attempts":1}}`, reqNow.Format(time.RFC3339), at.Format(time.RFC3339))
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketRequests).Put([]byte("REQ-20261123-0001"), []byte(legacy)); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketRequestTodo).Put([]byte("REQ-20261123-0001"), nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if due, err := s.DueRequests(reqNow); err != nil || len(due) != 1 {
+		t.Fatalf("DueRequests = %v, %v; want the legacy request", due, err)
+	}
+	check := func(st outbox.State) {
+		t.Helper()
+		want := []outbox.Task{{Kind: outbox.PostOps}, {Kind: outbox.Notify, Serial: 2}}
+		if fmt.Sprint(st.Pending) != fmt.Sprint(want) || st.Rev != 3 || st.Mail == nil || st.Mail.To != "tax@example.com" {
+			t.Errorf("legacy state read as %+v", st)
+		}
+		if a := st.Attempt("REQ-20261123-0001|ops"); !a.Tried || !a.At.Equal(at) {
+			t.Errorf("legacy attempt read as %+v", a)
+		}
+	}
+	_, st, err := s.Outbox("REQ-20261123-0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(st)
+	if _, _, err := s.UpdateOutbox("REQ-20261123-0001", func(*forms.Request, *outbox.State) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	s.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketOutbox).Get([]byte("REQ-20261123-0001")) == nil {
+			t.Error("the update did not move the legacy state to its own record")
+		}
+		return nil
+	})
+	_, st, _ = s.Outbox("REQ-20261123-0001")
+	check(st)
 }
 
 func TestConcurrentCreatesAreNumberedUniquely(t *testing.T) {
@@ -107,7 +170,7 @@ func TestConcurrentCreatesAreNumberedUniquely(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, _, err := s.CreateRequest(newRequest("U1", fmt.Sprintf("V%d", i%150))) // 50 resubmissions
+			r, _, err := s.CreateRequest(newRequest("U1", fmt.Sprintf("V%d", i%150)), owed()) // 50 resubmissions
 			if err != nil {
 				t.Error(err)
 			}
@@ -199,12 +262,12 @@ func fileForever(path string) {
 			for i := 0; ; i++ {
 				r := newRequest("U1", fmt.Sprintf("%d-%d-%d", os.Getpid(), g, i))
 				r.CreatedAt = time.Now()
-				got, _, err := s.CreateRequest(r)
+				got, _, err := s.CreateRequest(r, owed())
 				if err != nil {
 					fmt.Println("ERR", err)
 					os.Exit(1)
 				}
-				s.UpdateRequest(got.ID, func(x *forms.Request) error { x.DoneTask(forms.TaskReceipt); return nil })
+				s.UpdateOutbox(got.ID, func(_ *forms.Request, st *outbox.State) error { st.Done(outbox.Task{Kind: outbox.Receipt}); return nil })
 				mu.Lock()
 				fmt.Println("ACK", got.ID)
 				mu.Unlock()
@@ -231,8 +294,12 @@ func checkRequestIndexes(t *testing.T, s *Store) {
 			if tx.Bucket(bucketRequestUser).Get([]byte(r.Requester+"/"+r.ID)) == nil {
 				t.Errorf("request %s missing from the user index", k)
 			}
-			if (len(r.Pending) > 0) != (tx.Bucket(bucketRequestTodo).Get(k) != nil) {
-				t.Errorf("request %s: pending %v but todo mark %v", k, r.Pending, tx.Bucket(bucketRequestTodo).Get(k) != nil)
+			st, err := readOutbox(tx, string(k))
+			if err != nil {
+				t.Errorf("request %s: outbox unreadable: %v", k, err)
+			}
+			if (len(st.Pending) > 0) != (tx.Bucket(bucketRequestTodo).Get(k) != nil) {
+				t.Errorf("request %s: pending %v but todo mark %v", k, st.Pending, tx.Bucket(bucketRequestTodo).Get(k) != nil)
 			}
 			return nil
 		})

@@ -14,6 +14,7 @@ import (
 	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/forms"
 	"github.com/sellerbot/sellerbot/orders"
+	"github.com/sellerbot/sellerbot/outbox"
 )
 
 // filled is a database with some of everything, closed, and how many of
@@ -35,11 +36,11 @@ func filled(t *testing.T) ([]byte, int) {
 	}
 	for i := range 12 {
 		s.Subscribe(orders.Subscription{Seller: fmt.Sprintf("s%02d", i), Channel: "C1", At: at})
-		s.CreateRequest(forms.Request{Key: fmt.Sprint("V", i), Kind: forms.CancelRequest, Requester: "U1", CreatedAt: at, Values: forms.Values{"detail": string(bytes.Repeat([]byte("가"), 2000))}})
+		s.CreateRequest(forms.Request{Key: fmt.Sprint("V", i), Kind: forms.CancelRequest, Requester: "U1", CreatedAt: at, Values: forms.Values{"detail": string(bytes.Repeat([]byte("가"), 2000))}}, outbox.Filed(true, ""))
 		s.AddDecline(sellerbot.Decline{At: at, User: "U1", Question: "질문"})
 	}
 	var used int64
-	s.DB().View(func(tx *bolt.Tx) error { used = tx.Size(); return nil })
+	s.db.View(func(tx *bolt.Tx) error { used = tx.Size(); return nil })
 	s.Close()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -53,7 +54,7 @@ func readAll(s *Store) {
 	s.Subscriptions()
 	s.NewOrdersBySeller(orders.Window{Start: time.Unix(0, 0), End: time.Now()})
 	s.RequestsBy("U1", 0)
-	s.PendingRequests(time.Now())
+	s.DueRequests(time.Now())
 	s.Declines()
 	s.MarkEvent("Ev1")
 }

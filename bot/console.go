@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -29,7 +30,8 @@ type Console struct {
 	seq     int             // fake message timestamps
 	thread  string          // the conversation's thread, so follow-ups are read together
 	reader  *bufio.Reader
-	view    *consoleView // a modal opened by the last input, filled in next
+	view    *consoleView      // a modal opened by the last input, filled in next
+	keyed   map[string]string // channel and key of keyed posts -> ts
 }
 
 // consoleView is a modal being filled in at the terminal.
@@ -154,6 +156,27 @@ func (c *Console) Post(_ context.Context, m handlers.Outgoing) (string, error) {
 	}
 	c.show(header, m.Text, m.Blocks, m.Channel, ts, m.ThreadTS)
 	return ts, nil
+}
+
+// PostKeyed prints a message that must appear once, remembering its key:
+// with FindKeyed, the console is the channel of the exactly-once poster.
+func (c *Console) PostKeyed(ctx context.Context, m handlers.Outgoing) (string, error) {
+	ts, err := c.Post(ctx, m)
+	c.mu.Lock()
+	if c.keyed == nil {
+		c.keyed = map[string]string{}
+	}
+	c.keyed[m.Channel+"\x00"+m.Key] = ts
+	c.mu.Unlock()
+	return ts, err
+}
+
+// FindKeyed finds a message printed with key in this session.
+func (c *Console) FindKeyed(_ context.Context, channel string, _ time.Time, key string) (string, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ts, ok := c.keyed[channel+"\x00"+key]
+	return ts, ok, nil
 }
 
 // Update prints the new version of a message.

@@ -41,12 +41,6 @@ func (c *Console) UpdateView(_ context.Context, viewID, _ string, view slack.Mod
 	return nil
 }
 
-// FindPosted: a console session starts empty, so nothing was posted
-// before.
-func (c *Console) FindPosted(context.Context, string, time.Time, string) (string, bool, error) {
-	return "", false, nil
-}
-
 // IsMember: the console's user is the seller and the support team at once.
 func (c *Console) IsMember(_ context.Context, _, user string) (bool, error) {
 	return user == c.User, nil

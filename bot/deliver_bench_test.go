@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/sellerbot/sellerbot/boltstore"
-	"github.com/sellerbot/sellerbot/handlers"
+	"github.com/sellerbot/sellerbot/bot/slackpost"
 )
 
 // instantSlack answers every Web API call at once and notes when each
@@ -55,8 +55,8 @@ func BenchmarkSubmit500Delivered(b *testing.B) {
 		fake := &instantSlack{want: 2 * n, all: make(chan struct{})}
 		api := httptest.NewServer(fake)
 		client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 100}}
-		web := WebAPI{Client: NewSlackClient("xoxb-bench", "", api.URL+"/", client), Once: NewAlertClient("xoxb-bench", api.URL+"/", client)}
-		h := &handlers.Handlers{Slack: web, Store: st, Requests: st, OpsChannel: "C0OPS", Log: quiet}
+		web := WebAPI{Client: NewSlackClient("xoxb-bench", "", api.URL+"/", client)}
+		h := requestHandlers(web, slackpost.Client{API: slackpost.NewClient("xoxb-bench", api.URL+"/", client)}, web, st)
 		d := &Dispatcher{H: h, Dedupe: st, Log: quiet, Metrics: NewMetrics()}
 		srv := httptest.NewServer((&HTTP{Verifier: Verifier{Secret: "secret"}, Dispatcher: d, Metrics: d.Metrics, Log: quiet}).Handler())
 		bots := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: n}}
@@ -91,7 +91,7 @@ func BenchmarkSubmit500Delivered(b *testing.B) {
 		if posts != 2*n {
 			b.Fatalf("%d of %d posts reached Slack", posts, 2*n)
 		}
-		if owed, err := st.PendingRequests(time.Now().Add(24 * time.Hour)); err != nil || len(owed) != 0 {
+		if owed, err := st.DueRequests(time.Now().Add(24 * time.Hour)); err != nil || len(owed) != 0 {
 			b.Errorf("%d requests still owe work (%v)", len(owed), err)
 		}
 		drain := lastPost.Sub(lastAck)

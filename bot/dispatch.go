@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -44,8 +43,8 @@ type Dispatcher struct {
 
 	once    sync.Once
 	work    workers
-	follow  workers      // follow-up work, so it never crowds out acks
-	judging atomic.Int64 // modal submissions being answered right now
+	follow  workers   // follow-up work, so it never crowds out acks
+	judging quietGate // modal submissions being answered right now
 	wg      sync.WaitGroup
 	mu      sync.Mutex
 	closed  bool
@@ -312,8 +311,8 @@ const stillWorking = "처리가 지연되고 있습니다. 잠시 후 [접수하
 
 func (d *Dispatcher) viewSubmission(cb slack.InteractionCallback) (resp *slack.ViewSubmissionResponse) {
 	d.Metrics.inc("requests")
-	d.judging.Add(1)
-	defer d.judging.Add(-1)
+	d.judging.enter()
+	defer d.judging.leave()
 	s := handlers.ViewSubmission{
 		CallbackID: cb.View.CallbackID, ViewID: cb.View.ID, Hash: cb.View.Hash,
 		Metadata: cb.View.PrivateMetadata, User: cb.User.ID, Values: flattenState(cb.View.State),
@@ -351,9 +350,7 @@ func (d *Dispatcher) viewSubmission(cb slack.InteractionCallback) (resp *slack.V
 			// The request is safe on disk; while other sellers wait for
 			// their modals to answer, its follow-up (more disk writes) waits,
 			// at most a few seconds.
-			for i := 0; i < 300 && d.judging.Load() > 0 && ctx.Err() == nil; i++ {
-				time.Sleep(10 * time.Millisecond)
-			}
+			d.judging.wait(ctx, 3*time.Second)
 			after(ctx)
 		}
 		if err := d.goWith(&d.follow, "after view "+s.CallbackID, follow); err != nil {

@@ -1,12 +1,16 @@
 package bot
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -22,12 +26,15 @@ type HTTP struct {
 }
 
 // Handler returns the mux: the three signed Slack endpoints, /healthz and
-// /metrics.
+// /metrics. Without a signing secret (Socket Mode only) the Slack
+// endpoints answer 404: unsigned requests are never processed.
 func (h *HTTP) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /slack/events", h.events)
-	mux.HandleFunc("POST /slack/commands", h.commands)
-	mux.HandleFunc("POST /slack/interactions", h.interactions)
+	if h.Verifier.Secret != "" {
+		mux.HandleFunc("POST /slack/events", h.events)
+		mux.HandleFunc("POST /slack/commands", h.commands)
+		mux.HandleFunc("POST /slack/interactions", h.interactions)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
@@ -39,6 +46,29 @@ func (h *HTTP) Handler() http.Handler {
 		mux.Handle(pattern, handler)
 	}
 	return mux
+}
+
+// ShutdownTimeout bounds how long Serve waits, once told to stop, for the
+// requests in progress (each is an acknowledgement: short).
+const ShutdownTimeout = 20 * time.Second
+
+// Serve answers on ln until ctx ends; then it stops taking requests and
+// waits for those in progress.
+func (h *HTTP) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: h.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	failed := make(chan error, 1)
+	go func() { failed <- srv.Serve(ln) }()
+	select {
+	case err := <-failed:
+		return fmt.Errorf("http: %w", err)
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	return nil
 }
 
 func (h *HTTP) log() *slog.Logger {

@@ -37,6 +37,14 @@ func (n nopSlack) Post(_ context.Context, m handlers.Outgoing) (string, error) {
 	return "1.0", n.check(benchRules.Blocks(m.Text, m.Blocks))
 }
 
+func (n nopSlack) PostKeyed(ctx context.Context, m handlers.Outgoing) (string, error) {
+	return n.Post(ctx, m)
+}
+
+func (nopSlack) FindKeyed(context.Context, string, time.Time, string) (string, bool, error) {
+	return "", false, nil
+}
+
 func (n nopSlack) Update(_ context.Context, _ string, m handlers.Outgoing) error {
 	return n.check(benchRules.Blocks(m.Text, m.Blocks))
 }
@@ -108,7 +116,7 @@ func BenchmarkSubmit500Concurrent(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	h := &handlers.Handlers{Slack: nopSlack{b}, Store: st, Requests: st, OpsChannel: "C0OPS", Log: quiet}
+	h := requestHandlers(nopSlack{b}, nopSlack{b}, nopSlack{b}, st)
 	d := &Dispatcher{H: h, Dedupe: st, Log: quiet, Metrics: NewMetrics()}
 	web := &HTTP{Verifier: Verifier{Secret: "secret"}, Dispatcher: d, Metrics: d.Metrics, Log: quiet}
 	srv := httptest.NewServer(web.Handler())
@@ -168,7 +176,7 @@ func BenchmarkSocketSubmit500(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	h := &handlers.Handlers{Slack: nopSlack{b}, Store: st, Requests: st, OpsChannel: "C0OPS", Log: quiet}
+	h := requestHandlers(nopSlack{b}, nopSlack{b}, nopSlack{b}, st)
 	d := &Dispatcher{H: h, Log: quiet, Metrics: NewMetrics()}
 	lat := &latencies{}
 	n := 0

@@ -4,15 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
 
-	"github.com/sellerbot/sellerbot"
+	"github.com/sellerbot/sellerbot/bot/slackpost"
 	"github.com/sellerbot/sellerbot/handlers"
-	"github.com/sellerbot/sellerbot/scheduler"
 )
 
 // NewSlackClient builds the Web API client serve uses: it retries 429
@@ -31,93 +29,54 @@ func NewSlackClient(botToken, appToken, apiURL string, httpClient *http.Client) 
 }
 
 // WebAPI adapts slack-go's Web API client to what the handlers need.
+// Keyed posts (exactly once) go through slackpost.Once instead.
 type WebAPI struct {
 	Client  *slack.Client
 	Members *MemberCache // optional; caches conversations.members
-	// Once posts keyed messages (Outgoing.Key) without automatic retries:
-	// the caller retries after FindPosted. Nil uses Client.
-	Once *slack.Client
-}
-
-// RequestMetadataType marks messages about filed requests.
-const RequestMetadataType = "sellerbot_request"
-
-func msgOptions(m sellerbot.Message) []slack.MsgOption {
-	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false)}
-	if len(m.Blocks) > 0 {
-		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
-	}
-	if m.ThreadTS != "" {
-		opts = append(opts, slack.MsgOptionTS(m.ThreadTS))
-	}
-	return opts
 }
 
 // Post sends a message (chat.postMessage).
 func (w WebAPI) Post(ctx context.Context, m handlers.Outgoing) (string, error) {
-	if m.Key == "" {
-		_, ts, err := w.Client.PostMessageContext(ctx, m.Channel, msgOptions(m)...)
-		return ts, err
-	}
-	client := w.Once
-	if client == nil {
-		client = w.Client
-	}
-	opts := append(msgOptions(m), slack.MsgOptionMetadata(slack.SlackMetadata{
-		EventType: RequestMetadataType, EventPayload: map[string]any{"key": m.Key},
-	}))
-	_, ts, err := client.PostMessageContext(ctx, m.Channel, opts...)
-	return ts, err
-}
-
-// FindPosted looks for a message posted with key (conversations.history;
-// for a user id, in the bot's DM with that user).
-func (w WebAPI) FindPosted(ctx context.Context, channel string, since time.Time, key string) (string, bool, error) {
-	if strings.HasPrefix(channel, "U") || strings.HasPrefix(channel, "W") {
-		ch, _, _, err := w.Client.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{channel}, ReturnIM: true})
-		if err != nil {
-			return "", false, fmt.Errorf("opening the DM with %s: %w", channel, err)
-		}
-		channel = ch.ID
-	}
-	return findByMetadata(ctx, w.Client, channel, since, key)
+	_, ts, err := w.Client.PostMessageContext(ctx, m.Channel, slackpost.MsgOptions(m)...)
+	return ts, slackpost.Classify(err)
 }
 
 // Update replaces a message (chat.update).
 func (w WebAPI) Update(ctx context.Context, ts string, m handlers.Outgoing) error {
-	_, _, _, err := w.Client.UpdateMessageContext(ctx, m.Channel, ts, msgOptions(m)...)
-	return err
+	_, _, _, err := w.Client.UpdateMessageContext(ctx, m.Channel, ts, slackpost.MsgOptions(m)...)
+	return slackpost.Classify(err)
 }
 
 // PostEphemeral shows a message to one user (chat.postEphemeral).
 func (w WebAPI) PostEphemeral(ctx context.Context, user string, m handlers.Outgoing) error {
-	_, err := w.Client.PostEphemeralContext(ctx, m.Channel, user, msgOptions(m)...)
-	return err
+	_, err := w.Client.PostEphemeralContext(ctx, m.Channel, user, slackpost.MsgOptions(m)...)
+	return slackpost.Classify(err)
 }
 
 // PublishHome publishes a user's App Home tab (views.publish).
 func (w WebAPI) PublishHome(ctx context.Context, user string, blocks []slack.Block) error {
 	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
 	_, err := w.Client.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view})
-	return err
+	return slackpost.Classify(err)
 }
 
 // Permalink returns a link to a message (chat.getPermalink).
 func (w WebAPI) Permalink(ctx context.Context, channel, ts string) (string, error) {
-	return w.Client.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
+	link, err := w.Client.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
+	return link, slackpost.Classify(err)
 }
 
 // OpenView opens a modal (views.open); the trigger id is valid 3 seconds.
 func (w WebAPI) OpenView(ctx context.Context, triggerID string, view slack.ModalViewRequest) error {
 	_, err := w.Client.OpenViewContext(ctx, triggerID, view)
-	return err
+	return slackpost.Classify(err)
 }
 
 // UpdateView replaces an open modal (views.update). hash guards against
 // overwriting a newer version of the view.
 func (w WebAPI) UpdateView(ctx context.Context, viewID, hash string, view slack.ModalViewRequest) error {
 	_, err := w.Client.UpdateViewContext(ctx, view, "", hash, viewID)
-	return err
+	return slackpost.Classify(err)
 }
 
 // IsMember reports whether user is in channel (conversations.members),
@@ -144,7 +103,7 @@ func (w WebAPI) listMembers(ctx context.Context, channel string) (map[string]boo
 	for range 100 { // at most 100,000 members
 		ids, next, err := w.Client.GetUsersInConversationContext(ctx, params)
 		if err != nil {
-			return nil, fmt.Errorf("members of %s: %w", channel, err)
+			return nil, fmt.Errorf("members of %s: %w", channel, slackpost.Classify(err))
 		}
 		for _, id := range ids {
 			members[id] = true
@@ -199,37 +158,4 @@ func (c *MemberCache) isMember(ctx context.Context, channel, user string, fetch 
 	c.entries[channel] = memberEntry{at: now(), members: members}
 	c.mu.Unlock()
 	return members[user], nil
-}
-
-// AlertAPI posts order alerts. Its client must not retry posts by itself
-// (see NewAlertClient): the scheduler retries, looking first, so a post
-// that went through despite an error is not sent twice.
-type AlertAPI struct {
-	Client *slack.Client
-}
-
-// NewAlertClient is a Web API client without automatic retries.
-func NewAlertClient(botToken, apiURL string, httpClient *http.Client) *slack.Client {
-	return slack.New(botToken, slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(httpClient))
-}
-
-// PostMessage posts m, with its key in the message metadata.
-func (a AlertAPI) PostMessage(ctx context.Context, m scheduler.Message) (string, error) {
-	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false)}
-	if len(m.Blocks) > 0 {
-		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
-	}
-	if m.Key != "" {
-		opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{
-			EventType: scheduler.MetadataType, EventPayload: map[string]any{"key": m.Key},
-		}))
-	}
-	_, ts, err := a.Client.PostMessageContext(ctx, m.Channel, opts...)
-	return ts, err
-}
-
-// FindAlert looks through the channel's history since since for a
-// message carrying key in its metadata (conversations.history).
-func (a AlertAPI) FindAlert(ctx context.Context, channel string, since time.Time, key string) (string, bool, error) {
-	return findByMetadata(ctx, a.Client, channel, since, key)
 }

@@ -6,6 +6,7 @@ package forms
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -168,8 +169,25 @@ func ByCommand(cmd string) (*Form, bool) {
 	return nil, false
 }
 
-// All returns the forms in a stable order.
-func All() []*Form { return []*Form{cancelForm, taxForm, apiForm} }
+// All returns the forms in a stable order. Each call returns fresh
+// copies: a caller that changes one cannot change the forms.
+func All() []*Form { return []*Form{cancelForm.clone(), taxForm.clone(), apiForm.clone()} }
+
+// clone copies f deeply enough that nothing of the original can be
+// changed through the copy.
+func (f *Form) clone() *Form {
+	c := *f
+	c.Fields = slices.Clone(f.Fields)
+	for i, fl := range c.Fields {
+		c.Fields[i].Options = slices.Clone(fl.Options)
+		if fl.When != nil {
+			w := *fl.When
+			w.Values = slices.Clone(w.Values)
+			c.Fields[i].When = &w
+		}
+	}
+	return &c
+}
 
 // Lines renders v as the official 접수양식, one line per item.
 func (f *Form) Lines(v Values) []Line { return f.render(f, v) }

@@ -3,8 +3,6 @@ package forms
 import (
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -42,26 +40,6 @@ type Change struct {
 	Reason string    `json:"reason,omitempty"`
 }
 
-// Work the bot still owes a request: each is done after the request is
-// stored and cleared once done, so a crash in between only delays it.
-const (
-	TaskPostOps   = "post_ops"   // post the request to the ops channel
-	TaskReceipt   = "receipt"    // DM the requester a receipt
-	TaskUpdateOps = "update_ops" // redraw the ops message after a change
-	TaskNotify    = "notify"     // DM the requester the latest status
-	TaskMail      = "mail"       // e-mail the request to its destination
-)
-
-// Mail records the e-mail copy of a request.
-type Mail struct {
-	To        string    `json:"to"`
-	SentAt    time.Time `json:"sent_at,omitzero"`
-	Attempts  int       `json:"attempts,omitempty"`
-	LastError string    `json:"last_error,omitempty"`
-	NextTry   time.Time `json:"next_try,omitzero"`
-	GaveUp    bool      `json:"gave_up,omitempty"`
-}
-
 // Request is a filed form.
 type Request struct {
 	ID         string    `json:"id"` // REQ-20261123-0007
@@ -76,16 +54,7 @@ type Request struct {
 	UpdatedAt  time.Time `json:"updated_at"`
 	History    []Change  `json:"history,omitempty"`
 	OpsChannel string    `json:"ops_channel,omitempty"`
-	OpsTS      string    `json:"ops_ts,omitempty"`
-	Mail       *Mail     `json:"mail,omitempty"`
-	Pending    []string  `json:"pending,omitempty"` // tasks not done yet
-	Tried      []string  `json:"tried,omitempty"`   // posts attempted: after a crash, look before posting again
-	// TriedAt is when each post in Tried was last attempted: until it can
-	// no longer land, looking for it proves nothing.
-	TriedAt     map[string]time.Time `json:"tried_at,omitempty"`
-	Rev         int                  `json:"rev,omitempty"` // changes that need the ops message redrawn
-	Attempts    int                  `json:"attempts,omitempty"`
-	NextAttempt time.Time            `json:"next_attempt,omitzero"`
+	OpsTS      string    `json:"ops_ts,omitempty"` // the request's message in the ops channel
 }
 
 // Form returns the request's form.
@@ -115,85 +84,5 @@ func (r *Request) Move(to Status, by, reason string, at time.Time) error {
 		r.Reason = reason
 	}
 	r.UpdatedAt = at
-	r.Changed()
-	r.AddTask(fmt.Sprintf("%s:%d", TaskNotify, len(r.History)))
 	return nil
-}
-
-// Changed records that the ops message must be redrawn. Each change owes
-// its own redraw (update_ops:<rev>), so a delivery that started before the
-// change cannot clear it.
-func (r *Request) Changed() {
-	r.Rev++
-	r.AddTask(fmt.Sprintf("%s:%d", TaskUpdateOps, r.Rev))
-}
-
-// TaskKind is a task without its serial: "notify:2" is a notify.
-func TaskKind(t string) string {
-	kind, _, _ := strings.Cut(t, ":")
-	return kind
-}
-
-// TaskSerial is the number after the kind ("notify:2" → 2), 0 without.
-func TaskSerial(t string) int {
-	_, n, ok := strings.Cut(t, ":")
-	if !ok {
-		return 0
-	}
-	v, _ := strconv.Atoi(n)
-	return v
-}
-
-// AddTask marks work as owed, once each.
-func (r *Request) AddTask(tasks ...string) {
-	for _, t := range tasks {
-		if !r.HasTask(t) {
-			r.Pending = append(r.Pending, t)
-		}
-	}
-}
-
-// HasTask reports whether t is owed.
-func (r *Request) HasTask(t string) bool {
-	for _, p := range r.Pending {
-		if p == t {
-			return true
-		}
-	}
-	return false
-}
-
-// DoneTask clears t.
-func (r *Request) DoneTask(t string) {
-	out := r.Pending[:0]
-	for _, p := range r.Pending {
-		if p != t {
-			out = append(out, p)
-		}
-	}
-	r.Pending = out
-	if len(r.Pending) == 0 {
-		r.Pending = nil
-	}
-}
-
-// MarkTried records that a post identified by key is attempted at at.
-func (r *Request) MarkTried(key string, at time.Time) {
-	if !r.HasTried(key) {
-		r.Tried = append(r.Tried, key)
-	}
-	if r.TriedAt == nil {
-		r.TriedAt = map[string]time.Time{}
-	}
-	r.TriedAt[key] = at
-}
-
-// HasTried reports whether a post identified by key was attempted.
-func (r *Request) HasTried(key string) bool {
-	for _, t := range r.Tried {
-		if t == key {
-			return true
-		}
-	}
-	return false
 }

@@ -415,7 +415,7 @@ func checkDate(s string, recent bool, now time.Time) (string, string) {
 
 // MaskDigits hides every digit of s but the last 4, for personal numbers
 // (accounts, phones) shown outside the support team's channel.
-var MaskDigits = sellerbot.MaskDigits
+func MaskDigits(s string) string { return sellerbot.MaskDigits(s) }
 
 // monthsBefore is the same day n months earlier, or that month's last day
 // when it is shorter (three months before 05-31 is 02-28, not 03-03).

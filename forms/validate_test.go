@@ -1233,7 +1233,7 @@ func TestLookupAndByCommand(t *testing.T) {
 			t.Errorf("Lookup(%q) = %+v, %v; want the form with command %q, title %q", tc.kind, f, ok, tc.cmd, tc.title)
 		}
 		g, ok := ByCommand(tc.cmd)
-		if !ok || g != f {
+		if !ok || g.Kind != f.Kind {
 			t.Errorf("ByCommand(%q) = %v, %v; want the same form as Lookup(%q)", tc.cmd, g, ok, tc.kind)
 		}
 	}

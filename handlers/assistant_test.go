@@ -8,7 +8,6 @@ import (
 
 	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/knowledge"
-	"github.com/sellerbot/sellerbot/llm"
 )
 
 // fakeAssistant answers as scripted, like an llm.Engine would after its
@@ -20,12 +19,12 @@ type fakeAssistant struct {
 
 func (f fakeAssistant) Generates() bool { return true }
 
-func (f fakeAssistant) Answer(_ context.Context, q, earlier string) llm.Result {
+func (f fakeAssistant) Answer(_ context.Context, q, earlier string) knowledge.Reply {
 	a := f.kb.AskInContext(q, earlier)
 	if f.gen == "" || !a.Answered {
-		return llm.Result{Answer: a, Mode: llm.ModeLexical, Fallback: "timeout"}
+		return knowledge.Reply{Answer: a, Mode: knowledge.ModeLexical, Fallback: "timeout"}
 	}
-	return llm.Result{Answer: a, Mode: llm.ModeGenerated, Generated: f.gen, Given: []*knowledge.Article{a.Article}, Cited: []int{1}}
+	return knowledge.Reply{Answer: a, Mode: knowledge.ModeGenerated, Generated: f.gen, Given: []*knowledge.Article{a.Article}, Cited: []int{1}}
 }
 
 func TestPlaceholderThenAnswer(t *testing.T) {
@@ -49,8 +48,8 @@ func TestPlaceholderThenAnswer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
-			kb, _, _ := knowledge.Embedded()
-			f.h.Assistant = fakeAssistant{kb: kb, gen: tt.gen}
+			kb := testKB(t)
+			f.h.FAQ.Assistant = fakeAssistant{kb: kb, gen: tt.gen}
 			f.h.OnMessage(context.Background(), Message{User: "U1", Channel: "D1", Text: tt.question, TS: "1.0"})
 			if len(f.slack.posts) != 1 || !strings.Contains(f.slack.posts[0].Text, "답변을 찾고 있어요") || f.slack.posts[0].ThreadTS != "1.0" {
 				t.Fatalf("posts %+v; want one placeholder in the thread", f.slack.posts)
@@ -76,8 +75,8 @@ func TestPlaceholderThenAnswer(t *testing.T) {
 // Feedback on a generated answer records that it was generated.
 func TestFeedbackRecordsGenerated(t *testing.T) {
 	f := newFixture(t)
-	kb, _, _ := knowledge.Embedded()
-	f.h.Assistant = fakeAssistant{kb: kb, gen: "2~3 영업일 안에 심사됩니다 [1]."}
+	kb := testKB(t)
+	f.h.FAQ.Assistant = fakeAssistant{kb: kb, gen: "2~3 영업일 안에 심사됩니다 [1]."}
 	ctx := context.Background()
 	f.h.OnMessage(ctx, Message{User: "U1", Channel: "D1", Text: "KYC 심사 기간이 얼마나 걸리나요?", TS: "1.0"})
 	v := encodeValue(buttonValue{Article: "kyc-review-time", Question: "KYC 심사 기간", Generated: true})
@@ -91,9 +90,9 @@ func TestFeedbackRecordsGenerated(t *testing.T) {
 // A failure after the placeholder never leaves it hanging.
 func TestPlaceholderNeverHangs(t *testing.T) {
 	f := newFixture(t)
-	kb, _, _ := knowledge.Embedded()
-	f.h.Assistant = fakeAssistant{kb: kb}
-	f.h.Store = failingTurns{f.store} // the answer is found, remembering it fails
+	kb := testKB(t)
+	f.h.FAQ.Assistant = fakeAssistant{kb: kb}
+	f.h.FAQ.Store = failingTurns{f.store} // the answer is found, remembering it fails
 	f.h.OnMessage(context.Background(), Message{User: "U1", Channel: "D1", Text: "KYC 심사 기간이 얼마나 걸리나요?", TS: "1.0"})
 	if len(f.slack.updates) == 0 || strings.Contains(f.slack.updates[0].Text, "답변을 찾고 있어요") {
 		t.Fatalf("placeholder left as is: updates %+v", f.slack.updates)
@@ -103,15 +102,15 @@ func TestPlaceholderNeverHangs(t *testing.T) {
 	}
 }
 
-type failingTurns struct{ Store }
+type failingTurns struct{ FAQStore }
 
 func (failingTurns) SaveTurn(string, sellerbot.Turn) error { return errors.New("disk full") }
 
 // /faq gets a private placeholder too, replaced through the response_url.
 func TestFaqPlaceholder(t *testing.T) {
 	f := newFixture(t)
-	kb, _, _ := knowledge.Embedded()
-	f.h.Assistant = fakeAssistant{kb: kb, gen: "2~3 영업일 안에 심사됩니다 [1]."}
+	kb := testKB(t)
+	f.h.FAQ.Assistant = fakeAssistant{kb: kb, gen: "2~3 영업일 안에 심사됩니다 [1]."}
 	f.h.OnCommand(context.Background(), Command{Name: "/faq", Text: "KYC 심사 기간이 얼마나 걸리나요?", User: "U1", Channel: "C1", ResponseURL: "https://hooks/x"})
 	if len(f.slack.responses) != 2 {
 		t.Fatalf("responses %d; want the placeholder and the answer", len(f.slack.responses))
@@ -129,7 +128,7 @@ func TestFaqPlaceholder(t *testing.T) {
 func TestEarlierQuestionOnlyFromTheSameUser(t *testing.T) {
 	f := newFixture(t)
 	var got []string
-	f.h.Assistant = recordingAssistant{kb: f.h.KB, earlier: &got}
+	f.h.FAQ.Assistant = recordingAssistant{kb: f.h.FAQ.KB, earlier: &got}
 	ctx := context.Background()
 	f.h.OnMessage(ctx, Message{User: "U1", Channel: "C1", Text: "과세여부 변경하려면 어떻게 해요", TS: "1.0", Mention: true})
 	f.h.OnMessage(ctx, Message{User: "U2", Channel: "C1", Text: "팩스로 보내도 되나요?", TS: "2.0", ThreadTS: "1.0", Mention: true})
@@ -146,7 +145,7 @@ type recordingAssistant struct {
 
 func (r recordingAssistant) Generates() bool { return false }
 
-func (r recordingAssistant) Answer(_ context.Context, q, earlier string) llm.Result {
+func (r recordingAssistant) Answer(_ context.Context, q, earlier string) knowledge.Reply {
 	*r.earlier = append(*r.earlier, earlier)
-	return llm.Result{Answer: r.kb.AskInContext(q, earlier), Mode: llm.ModeLexical}
+	return knowledge.Reply{Answer: r.kb.AskInContext(q, earlier), Mode: knowledge.ModeLexical}
 }

@@ -69,7 +69,7 @@ func TestHandoffOfAQuestionFullOfAmpersands(t *testing.T) {
 		t.Fatalf("posts %+v; want the hand-off", f.slack.posts)
 	}
 	ho := sellerbot.Handoff{ID: "HO-1", User: "U1", Question: strings.Repeat("&", 1500)}
-	if err := actors.Blocks(opsText(ho), opsBlocks(ho)); err != nil {
+	if err := actors.Blocks(opsText(ho), (&Handoffs{}).opsBlocks(ho)); err != nil {
 		t.Errorf("a hand-off of 1,500 &: %v", err)
 	}
 }

@@ -12,8 +12,43 @@ import (
 
 	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/knowledge"
-	"github.com/sellerbot/sellerbot/llm"
 )
+
+// FAQ answers sellers' questions from the knowledge base (and the optional
+// language model), records 👍/👎 and the questions it could not answer.
+type FAQ struct {
+	*Core
+	KB        Answerer
+	Assistant Assistant // optional: hybrid retrieval and generated answers
+	Store     FAQStore
+	Limit     *RateLimiter // per-user question limit; nil means none
+	Team      Team         // who may read /faq-report
+
+	teaching bool // the report offers the teaching menu (New sets it)
+}
+
+// Answerer finds answers in the knowledge base.
+type Answerer interface {
+	AskInContext(question, earlier string) knowledge.Answer
+	Article(id string) (*knowledge.Article, bool)
+}
+
+// Assistant answers with the language model when one is configured
+// (*llm.Engine is one); without it the knowledge base answers alone.
+type Assistant interface {
+	Answer(ctx context.Context, question, earlier string) knowledge.Reply
+	Generates() bool // answers are slow enough for a placeholder
+}
+
+// FAQStore keeps feedback, declines and conversation turns.
+type FAQStore interface {
+	AddFeedback(sellerbot.Feedback) error
+	AddDecline(sellerbot.Decline) error
+	Feedback() ([]sellerbot.Feedback, error)
+	Declines() ([]sellerbot.Decline, error)
+	SaveTurn(key string, t sellerbot.Turn) error
+	LastTurn(key string) (sellerbot.Turn, bool, error)
+}
 
 // Action ids of the answer buttons.
 const (
@@ -63,7 +98,7 @@ func decodeValue(s string) buttonValue {
 }
 
 // OnMessage answers a DM or a mention in its thread.
-func (h *Handlers) OnMessage(ctx context.Context, m Message) {
+func (h *FAQ) OnMessage(ctx context.Context, m Message) {
 	thread := m.ThreadTS
 	if thread == "" {
 		thread = m.TS
@@ -77,7 +112,7 @@ func (h *Handlers) OnMessage(ctx context.Context, m Message) {
 }
 
 // faqCommand answers /faq privately, with a button to share the answer.
-func (h *Handlers) faqCommand(ctx context.Context, c Command) error {
+func (h *FAQ) command(ctx context.Context, c Command) error {
 	t := replyTarget{user: c.User, channel: c.Channel, responseURL: c.ResponseURL}
 	if strings.TrimSpace(c.Text) == "" {
 		return userError{"질문을 함께 입력해 주세요. 예: `/faq KYC 심사 기간이 얼마나 걸리나요?`"}
@@ -87,7 +122,7 @@ func (h *Handlers) faqCommand(ctx context.Context, c Command) error {
 
 // answer finds the answer to q and posts it to t. turn, when set, names the
 // conversation so a follow-up can be read with the earlier question.
-func (h *Handlers) answer(ctx context.Context, t replyTarget, q, turn string, private bool) error {
+func (h *FAQ) answer(ctx context.Context, t replyTarget, q, turn string, private bool) error {
 	h.count("questions")
 	if h.Limit != nil && !h.Limit.Allow(t.user, h.now()) {
 		h.count("rate_limited")
@@ -130,7 +165,7 @@ func (h *Handlers) answer(ctx context.Context, t replyTarget, q, turn string, pr
 		h.log().Error("handler failed", "handler", "answer", "user", t.user, "err", err)
 		text = apology
 		blocks = []slack.Block{
-			slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, apology, false, false), nil, nil),
+			section(apology),
 			slack.NewActionBlock("", apologyHandoff(q)),
 		}
 	} else if err != nil {
@@ -163,7 +198,7 @@ const placeholderText = "답변을 찾고 있어요… 잠시만 기다려 주�
 
 // composeGuarded is compose with a panic turned into an error, so that a
 // placeholder is replaced by the apology like after any failure.
-func (h *Handlers) composeGuarded(ctx context.Context, t replyTarget, q, turn, earlier string, private bool) (text string, blocks []slack.Block, err error) {
+func (h *FAQ) composeGuarded(ctx context.Context, t replyTarget, q, turn, earlier string, private bool) (text string, blocks []slack.Block, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			h.count("handler_panics")
@@ -174,12 +209,12 @@ func (h *Handlers) composeGuarded(ctx context.Context, t replyTarget, q, turn, e
 }
 
 // compose finds the answer and renders it (or the decline).
-func (h *Handlers) compose(ctx context.Context, t replyTarget, q, turn, earlier string, private bool) (string, []slack.Block, error) {
-	var res llm.Result
+func (h *FAQ) compose(ctx context.Context, t replyTarget, q, turn, earlier string, private bool) (string, []slack.Block, error) {
+	var res knowledge.Reply
 	if h.Assistant != nil {
 		res = h.Assistant.Answer(ctx, q, earlier)
 	} else {
-		res = llm.Result{Answer: h.KB.AskInContext(q, earlier), Mode: llm.ModeLexical}
+		res = knowledge.Reply{Answer: h.KB.AskInContext(q, earlier), Mode: knowledge.ModeLexical}
 	}
 	a := res.Answer
 	if !a.Answered {
@@ -207,7 +242,7 @@ func (h *Handlers) compose(ctx context.Context, t replyTarget, q, turn, earlier 
 			return "", nil, fmt.Errorf("remembering the question: %w", err)
 		}
 	}
-	if res.Mode == llm.ModeGenerated {
+	if res.Mode == knowledge.ModeGenerated {
 		h.count("answers_generated")
 		// Escaped in the notification text too: the model's words must not
 		// become mentions or links.
@@ -217,7 +252,7 @@ func (h *Handlers) compose(ctx context.Context, t replyTarget, q, turn, earlier 
 }
 
 // generatedBlocks renders the model's answer with its numbered sources.
-func generatedBlocks(res llm.Result, private bool) []slack.Block {
+func generatedBlocks(res knowledge.Reply, private bool) []slack.Block {
 	v := encodeValue(buttonValue{Article: res.Article.ID, Question: res.Question, Generated: true})
 	buttons := []slack.BlockElement{
 		button(ActionHelpful, "👍 도움이 됐어요", v, ""),
@@ -233,9 +268,8 @@ func generatedBlocks(res llm.Result, private bool) []slack.Block {
 		srcs = append(srcs, fmt.Sprintf("[%d] *%s* · %s", n, escape(a.Title), escape(a.Source)))
 	}
 	return []slack.Block{
-		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, clipMrkdwn(escape(res.Generated), sectionLimit), false, false), nil, nil),
-		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
-			clip("🤖 아래 문서를 바탕으로 작성한 답변입니다. 📄 출처: "+strings.Join(srcs, ", "), 2000), false, false)),
+		section(clipMrkdwn(escape(res.Generated), sectionLimit)),
+		note(clip("🤖 아래 문서를 바탕으로 작성한 답변입니다. 📄 출처: "+strings.Join(srcs, ", "), 2000)),
 		slack.NewActionBlock("", buttons...),
 	}
 }
@@ -263,8 +297,8 @@ func answerBodyBlocks(art *knowledge.Article, body, question string, private boo
 		buttons = append(buttons, button(ActionShare, "채널에 공유", v, ""))
 	}
 	return []slack.Block{
-		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, clip(knowledge.SlackText(body), 3000), false, false), nil, nil),
-		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, citation(art), false, false)),
+		section(clip(knowledge.SlackText(body), 3000)),
+		note(citation(art)),
 		slack.NewActionBlock("", buttons...),
 	}
 }
@@ -285,7 +319,7 @@ func declineText(a knowledge.Answer) string {
 // the suggestions as buttons, and a person.
 func declineBlocks(a knowledge.Answer) []slack.Block {
 	if a.Question == "" {
-		return []slack.Block{slack.NewSectionBlock(mrkdwn(knowledge.PlainText(a.Text())), nil, nil)}
+		return []slack.Block{section(knowledge.PlainText(a.Text()))}
 	}
 	var text string
 	suggestions := a.Suggestions
@@ -309,7 +343,7 @@ func declineBlocks(a knowledge.Answer) []slack.Block {
 			text += "\n혹시 아래 내용을 찾으셨나요? 제목을 누르시면 답변을 보여 드립니다."
 		}
 	}
-	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}
+	blocks := []slack.Block{section(text)}
 	var buttons []slack.BlockElement
 	for i, s := range suggestions {
 		label := clip(s.Title, 75)

@@ -42,9 +42,9 @@ func TestMissingThingsSaySo(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			var logs bytes.Buffer
-			f.h.Log = slog.New(slog.NewTextHandler(&logs, nil))
+			f.h.Core.Log = slog.New(slog.NewTextHandler(&logs, nil))
 			c := &counts{}
-			f.h.Counters = c
+			f.h.Core.Counters = c
 			if got := tt.run(f); !strings.Contains(got, "더 이상 없습니다") || strings.Contains(got, "일시적인 문제") {
 				t.Errorf("the user read %q; want that it no longer exists", got)
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,7 +14,9 @@ import (
 
 	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/boltstore"
+	"github.com/sellerbot/sellerbot/bot/slackpost"
 	"github.com/sellerbot/sellerbot/knowledge"
+	"github.com/sellerbot/sellerbot/outbox"
 )
 
 // blocksJSON renders blocks as Slack would receive them, for assertions.
@@ -31,30 +34,59 @@ func blocksJSON(t *testing.T, b []slack.Block) string {
 var testNow = time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC) // 10:00 in Korea
 
 type fixture struct {
-	h     *Handlers
-	slack *recorder
-	store *boltstore.Store
+	h      *Handlers
+	slack  *recorder
+	store  *boltstore.Store
+	once   *slackpost.Once // the exactly-once poster, over the recorder
+	worker *outbox.Worker  // delivers what filed requests owe
+	live   *knowledge.Live // the base in service, taught by the team
+}
+
+// embeddedKB is parsed once for all tests: a Base is immutable, and
+// parsing it for every fixture cost the package most of its time.
+var embeddedKB = sync.OnceValues(func() (*knowledge.Base, error) {
+	kb, _, err := knowledge.Embedded()
+	return kb, err
+})
+
+func testKB(t testing.TB) *knowledge.Base {
+	t.Helper()
+	kb, err := embeddedKB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kb
 }
 
 func newFixture(t *testing.T) fixture {
 	t.Helper()
-	kb, _, err := knowledge.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
+	kb := testKB(t)
 	st, err := boltstore.Open(filepath.Join(t.TempDir(), "h.db"), time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	rec := newRecorder(t)
-	h := &Handlers{
-		KB: kb, Slack: rec, Store: st, Requests: st, Respond: rec.respond, OpsChannel: "C0OPS",
-		Admins: map[string]bool{"UADMIN": true}, Limit: NewRateLimiter(20, time.Minute),
-		Now:   func() time.Time { return testNow },
-		Sleep: func(context.Context, time.Duration) error { return nil }, // the clock stands still
-	}
-	return fixture{h, rec, st}
+	core := &Core{Slack: rec, Respond: rec.respond, Now: func() time.Time { return testNow }}
+	now := func() time.Time { return core.now() } // tests replace core.Now
+	once := &slackpost.Once{Channel: rec, Now: now,
+		Sleep: func(context.Context, time.Duration) error { return nil }} // the clock stands still
+	team := Team{Channel: "C0OPS", Admins: map[string]bool{"UADMIN": true}}
+	worker := &outbox.Worker{Store: st, Slack: once, Edit: rec, Render: RequestRender{}, Now: now}
+	live := knowledge.LiveOf(kb)
+	h := New(core, Jobs{
+		FAQ:      &FAQ{KB: live, Store: st, Limit: NewRateLimiter(20, time.Minute), Team: team},
+		Handoffs: &Handoffs{Team: team, Store: st, Post: once, Taught: live},
+		Requests: &Requests{Team: team, Store: st, Outbox: worker},
+		Alerts:   &OrderAlerts{Admins: team.Admins, Store: st, BotUserID: "UBOT"},
+		Teaching: &Teaching{Team: team, KB: live, Store: st, Post: once, Asked: st},
+	})
+	return fixture{h, rec, st, once, worker, live}
+}
+
+// withoutTeamChannel is the bot with SELLERBOT_OPS_CHANNEL unset.
+func (f fixture) withoutTeamChannel() {
+	f.h.FAQ.Team.Channel, f.h.Handoffs.Team.Channel, f.h.Requests.Team.Channel, f.h.Teaching.Team.Channel = "", "", "", ""
 }
 
 func TestOnMessage(t *testing.T) {
@@ -127,7 +159,7 @@ func TestFollowUpUsesThread(t *testing.T) {
 
 func TestRateLimit(t *testing.T) {
 	f := newFixture(t)
-	f.h.Limit = NewRateLimiter(2, time.Minute)
+	f.h.FAQ.Limit = NewRateLimiter(2, time.Minute)
 	for i := 0; i < 3; i++ {
 		f.h.OnMessage(context.Background(), Message{User: "U1", Channel: "D1", Text: "반품 기간", TS: fmt.Sprintf("%d.0", i)})
 	}
@@ -262,7 +294,7 @@ func TestHandoffAndResolve(t *testing.T) {
 
 func TestHandoffWithoutOpsChannel(t *testing.T) {
 	f := newFixture(t)
-	f.h.OpsChannel = ""
+	f.withoutTeamChannel()
 	f.h.OnAction(context.Background(), Action{ActionID: ActionHandoff, Value: encodeValue(buttonValue{Question: "q"}), User: "U1", Channel: "D1", ResponseURL: "https://hooks/x"})
 	if len(f.slack.responses) != 1 || !strings.Contains(f.slack.responses[0].Text, "설정되어 있지 않습니다") {
 		t.Errorf("responses = %+v", f.slack.responses)
@@ -314,7 +346,7 @@ func TestReport(t *testing.T) {
 	}
 	fb, _ := f.store.Feedback()
 	dc, _ := f.store.Declines()
-	r := BuildReport(fb, dc, f.h.KB)
+	r := BuildReport(fb, dc, f.h.FAQ.KB)
 	if len(r.Votes) != 2 || r.Votes[0].ID != "kyc-review-time" || r.Votes[0].Down != 2 {
 		t.Errorf("votes = %+v; want kyc-review-time first with 2 down", r.Votes)
 	}

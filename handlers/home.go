@@ -23,15 +23,14 @@ const homeText = `*안녕하세요, 셀러봇입니다.* 👋
 • 담당자 연결 을 누르면 지원팀이 이어서 도와드립니다.`
 
 // OnAppHome publishes the App Home tab for user.
-func (h *Handlers) OnAppHome(ctx context.Context, user string) {
+func (h *Requests) OnAppHome(ctx context.Context, user string) {
 	blocks := []slack.Block{
-		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, homeText, false, false), nil, nil),
+		section(homeText),
 		slack.NewDividerBlock(),
 	}
 	blocks = append(blocks, h.openRequestsBlocks(user)...)
 	blocks = append(blocks,
-		slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType,
-			fmt.Sprintf("마지막 업데이트: %s", h.now().In(sellerbot.KST).Format("2006-01-02 15:04")), false, false)))
+		note(fmt.Sprintf("마지막 업데이트: %s", h.now().In(sellerbot.KST).Format("2006-01-02 15:04"))))
 	if err := h.Slack.PublishHome(ctx, user, blocks); err != nil {
 		h.count("handler_errors")
 		h.log().Error("publishing App Home failed", "user", user, "err", err)

@@ -43,16 +43,16 @@ func (l list) page(n int) []slack.Block {
 	pages := max(1, (len(l.lines)+l.per-1)/l.per)
 	n = min(max(n, 1), pages)
 	from, to := (n-1)*l.per, min(n*l.per, len(l.lines))
-	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(l.title), nil, nil)}
+	blocks := []slack.Block{section(l.title)}
 	blocks = append(blocks, packed(l.lines[from:to])...)
 	if len(l.lines) > l.per {
-		note := fmt.Sprintf("전체 %d건 중 %d~%d번째입니다.", len(l.lines), from+1, to)
+		page := fmt.Sprintf("전체 %d건 중 %d~%d번째입니다.", len(l.lines), from+1, to)
 		if rest := len(l.lines) - to; rest > 0 {
-			note += fmt.Sprintf(" 외 %d건은 `%s` 로 볼 수 있습니다.", rest, l.more(n+1))
+			page += fmt.Sprintf(" 외 %d건은 `%s` 로 볼 수 있습니다.", rest, l.more(n+1))
 		} else {
-			note += fmt.Sprintf(" 처음부터 보려면 `%s` 를 입력해 주세요.", l.more(1))
+			page += fmt.Sprintf(" 처음부터 보려면 `%s` 를 입력해 주세요.", l.more(1))
 		}
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(note)))
+		blocks = append(blocks, note(page))
 	}
 	return blocks
 }
@@ -65,7 +65,7 @@ func packed(lines []string) []slack.Block {
 	n := 0
 	flush := func() {
 		if len(cur) > 0 {
-			out = append(out, slack.NewSectionBlock(mrkdwn(strings.Join(cur, "\n")), nil, nil))
+			out = append(out, section(strings.Join(cur, "\n")))
 			cur, n = nil, 0
 		}
 	}
@@ -97,7 +97,7 @@ func clipMrkdwn(s string, n int) string {
 
 // showList answers privately with one page of a list; text is the
 // notification.
-func (h *Handlers) showList(ctx context.Context, t replyTarget, text string, l list, n int) error {
+func (h *Core) showList(ctx context.Context, t replyTarget, text string, l list, n int) error {
 	blocks := l.page(n)
 	if t.responseURL != "" && h.Respond != nil {
 		return h.Respond(ctx, t.responseURL, &slack.WebhookMessage{Text: text, Blocks: &slack.Blocks{BlockSet: blocks}, ResponseType: slack.ResponseTypeEphemeral})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sellerbot/sellerbot/forms"
 	"github.com/sellerbot/sellerbot/orders"
+	"github.com/sellerbot/sellerbot/outbox"
 )
 
 // fileMany stores n requests of USELLER, the first rejected of them with
@@ -18,7 +19,7 @@ func fileMany(t *testing.T, f fixture, n, rejected int) {
 	for i := range n {
 		r := forms.Request{Kind: forms.CancelRequest, Values: forms.Values{"order_no": "202008131105904"}, Requester: "USELLER",
 			Key: fmt.Sprintf("V%d", i), Status: forms.Received, CreatedAt: testNow.Add(time.Duration(i) * time.Minute)}
-		stored, _, err := f.store.CreateRequest(r)
+		stored, _, err := f.store.CreateRequest(r, outbox.State{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -26,7 +27,10 @@ func fileMany(t *testing.T, f fixture, n, rejected int) {
 			continue
 		}
 		reason := strings.Repeat("주문번호 확인 불가 & <재확인> ", 25) // 475 characters
-		if _, err := f.store.UpdateRequest(stored.ID, func(x *forms.Request) error { return x.Move(forms.Rejected, "UOPS", reason, testNow) }); err != nil {
+		_, _, err = f.store.UpdateOutbox(stored.ID, func(x *forms.Request, st *outbox.State) error {
+			return outbox.Move(x, st, forms.Rejected, "UOPS", reason, testNow)
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 	}

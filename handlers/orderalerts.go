@@ -12,6 +12,15 @@ import (
 	"github.com/sellerbot/sellerbot/orders"
 )
 
+// OrderAlerts manages which channels get which sellers' unconfirmed-order
+// alerts (the scheduler sends them) and shows a seller's orders.
+type OrderAlerts struct {
+	*Core
+	Admins    map[string]bool // may manage any seller's alerts
+	Store     OrderStore
+	BotUserID string // the bot's own user id, to check it is in a channel
+}
+
 // OrderStore keeps orders and alert subscriptions (boltstore.Store is one).
 type OrderStore interface {
 	Subscribe(orders.Subscription) (bool, error)
@@ -36,11 +45,8 @@ var (
 )
 
 // orderAlertsCommand manages which channels get which sellers' alerts.
-func (h *Handlers) orderAlertsCommand(ctx context.Context, c Command) error {
+func (h *OrderAlerts) command(ctx context.Context, c Command) error {
 	t := replyTarget{user: c.User, channel: c.Channel, responseURL: c.ResponseURL}
-	if h.Orders == nil {
-		return userError{"주문 알림이 설정되어 있지 않습니다. 관리자에게 문의해 주세요."}
-	}
 	// Arguments are read as plain text; the users to register, as Slack
 	// sent them (<@U123|name>).
 	args := strings.Fields(slackToPlain(c.Text))
@@ -85,7 +91,7 @@ func (h *Handlers) orderAlertsCommand(ctx context.Context, c Command) error {
 	case "on":
 		return h.alertsOn(ctx, t, c, seller)
 	case "off":
-		removed, err := h.Orders.Unsubscribe(seller, c.Channel)
+		removed, err := h.Store.Unsubscribe(seller, c.Channel)
 		if err != nil {
 			return fmt.Errorf("unsubscribing %s from %s: %w", c.Channel, seller, err)
 		}
@@ -101,7 +107,7 @@ func (h *Handlers) orderAlertsCommand(ctx context.Context, c Command) error {
 		if len([]rune(label)) > 30 || strings.ContainsAny(label, "<>*`") {
 			return userError{"라벨은 30자 이내로, &lt;, &gt;, *, ` 없이 입력해 주세요. 예: `/order-alerts label ganashop 위메프-판매관리`"}
 		}
-		if err := h.Orders.SetSellerLabel(seller, label); err != nil {
+		if err := h.Store.SetSellerLabel(seller, label); err != nil {
 			return fmt.Errorf("setting the label of %s: %w", seller, err)
 		}
 		if label == "" {
@@ -115,7 +121,7 @@ func (h *Handlers) orderAlertsCommand(ctx context.Context, c Command) error {
 		}
 		var names []string
 		for _, u := range users {
-			if err := h.Orders.RegisterSellerUser(seller, u[1], sub == "register"); err != nil {
+			if err := h.Store.RegisterSellerUser(seller, u[1], sub == "register"); err != nil {
 				return fmt.Errorf("registering %s for %s: %w", u[1], seller, err)
 			}
 			names = append(names, userMention(u[1]))
@@ -128,31 +134,31 @@ func (h *Handlers) orderAlertsCommand(ctx context.Context, c Command) error {
 	}
 }
 
-func (h *Handlers) mayManageSeller(seller, user string) (bool, error) {
+func (h *OrderAlerts) mayManageSeller(seller, user string) (bool, error) {
 	if h.Admins[user] {
 		return true, nil
 	}
-	ok, err := h.Orders.IsSellerUser(seller, user)
+	ok, err := h.Store.IsSellerUser(seller, user)
 	if err != nil {
 		return false, fmt.Errorf("checking %s for %s: %w", user, seller, err)
 	}
 	return ok, nil
 }
 
-func (h *Handlers) alertsOn(ctx context.Context, t replyTarget, c Command, seller string) error {
+func (h *OrderAlerts) alertsOn(ctx context.Context, t replyTarget, c Command, seller string) error {
 	if c.Channel == "" || strings.HasPrefix(c.Channel, "D") {
 		return userError{"알림을 받을 채널에서 입력해 주세요. DM에서는 알림을 설정할 수 없습니다."}
 	}
 	if h.BotUserID != "" {
 		in, err := h.Slack.IsMember(ctx, c.Channel, h.BotUserID)
-		if err != nil && !strings.Contains(err.Error(), "channel_not_found") && !strings.Contains(err.Error(), "not_in_channel") {
+		if code := sellerbot.PostCode(err); err != nil && code != "channel_not_found" && code != "not_in_channel" {
 			return fmt.Errorf("checking the bot is in %s: %w", c.Channel, err)
 		}
 		if !in {
 			return userError{"셀러봇이 이 채널에 없어 알림을 보낼 수 없습니다. 먼저 `/invite @셀러봇` 으로 초대한 뒤 다시 입력해 주세요."}
 		}
 	}
-	added, err := h.Orders.Subscribe(orders.Subscription{Seller: seller, Channel: c.Channel, By: c.User, At: h.now()})
+	added, err := h.Store.Subscribe(orders.Subscription{Seller: seller, Channel: c.Channel, By: c.User, At: h.now()})
 	if err != nil {
 		return fmt.Errorf("subscribing %s to %s: %w", c.Channel, seller, err)
 	}
@@ -165,8 +171,8 @@ func (h *Handlers) alertsOn(ctx context.Context, t replyTarget, c Command, selle
 }
 
 // alertStatus lists the channel's subscriptions, 50 a page.
-func (h *Handlers) alertStatus(ctx context.Context, t replyTarget, channel string, page int) error {
-	subs, err := h.Orders.Subscriptions()
+func (h *OrderAlerts) alertStatus(ctx context.Context, t replyTarget, channel string, page int) error {
+	subs, err := h.Store.Subscriptions()
 	if err != nil {
 		return fmt.Errorf("reading subscriptions: %w", err)
 	}
@@ -187,17 +193,14 @@ func (h *Handlers) alertStatus(ctx context.Context, t replyTarget, channel strin
 
 // orderList shows, privately, the orders an alert counted that are still
 // unconfirmed now.
-func (h *Handlers) orderList(ctx context.Context, a Action) error {
+func (h *OrderAlerts) orderList(ctx context.Context, a Action) error {
 	t := replyTarget{user: a.User, channel: a.Channel, threadTS: a.ThreadTS, responseURL: a.ResponseURL}
 	var b orders.AlertButton
 	if json.Unmarshal([]byte(a.Value), &b) != nil || !sellerArg.MatchString(b.Seller) || b.End <= b.Start {
 		return userError{"이 알림의 정보를 읽지 못했습니다. 다음 알림에서 다시 눌러 주세요."}
 	}
-	if h.Orders == nil {
-		return userError{"주문 알림이 설정되어 있지 않습니다."}
-	}
 	w := b.Window()
-	list, total, err := h.Orders.NewOrders(b.Seller, w, 30)
+	list, total, err := h.Store.NewOrders(b.Seller, w, 30)
 	if err != nil {
 		return fmt.Errorf("listing orders of %s: %w", b.Seller, err)
 	}

@@ -20,8 +20,6 @@ import (
 func alertFixture(t *testing.T) fixture {
 	t.Helper()
 	f := newFixture(t)
-	f.h.Orders = f.store
-	f.h.BotUserID = "UBOT"
 	f.slack.members = map[string]bool{"UBOT": true}
 	return f
 }
@@ -296,7 +294,10 @@ func TestOrderAlertsLabel(t *testing.T) {
 }
 
 func TestOrderAlertsDisabled(t *testing.T) {
-	f := newFixture(t) // Orders not set
+	f := newFixture(t)
+	jobs := f.h.Jobs
+	jobs.Alerts = nil // no order store
+	f.h = New(f.h.Core, jobs)
 	before := len(f.slack.responses)
 	f.h.OnCommand(context.Background(), Command{Name: "/order-alerts", Text: "on ganashop", User: "UADMIN", Channel: "C1", ResponseURL: "https://hooks/x"})
 	if _, all := lastResponse(t, f, before); !strings.Contains(all, "주문 알림이 설정되어 있지 않습니다") {

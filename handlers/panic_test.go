@@ -8,7 +8,6 @@ import (
 
 	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/knowledge"
-	"github.com/sellerbot/sellerbot/llm"
 )
 
 // panickyKB fails the way a bug would.
@@ -16,14 +15,14 @@ type panickyKB struct{ Answerer }
 
 func (panickyKB) AskInContext(string, string) knowledge.Answer { panic("index out of range") }
 
-type panickyStore struct{ Store }
+type panickyStore struct{ FAQStore }
 
 func (panickyStore) AddFeedback(sellerbot.Feedback) error { panic("nil map") }
 
 type panickyAssistant struct{}
 
 func (panickyAssistant) Generates() bool { return true }
-func (panickyAssistant) Answer(context.Context, string, string) llm.Result {
+func (panickyAssistant) Answer(context.Context, string, string) knowledge.Reply {
 	panic("nil pointer")
 }
 
@@ -60,7 +59,7 @@ func TestPanicIsNotSilent(t *testing.T) {
 		run   func(f fixture)
 		reply func(f fixture) (text string, blocks string)
 	}{
-		{"a DM", func(f fixture) { f.h.KB = panickyKB{f.h.KB} },
+		{"a DM", func(f fixture) { f.h.FAQ.KB = panickyKB{f.h.FAQ.KB} },
 			func(f fixture) {
 				f.h.OnMessage(ctx, Message{User: "U1", Channel: "D1", Text: "반품 기간", TS: "1.0"})
 			},
@@ -71,17 +70,17 @@ func TestPanicIsNotSilent(t *testing.T) {
 				p := f.slack.posts[len(f.slack.posts)-1]
 				return p.Text, blocksJSON(t, p.Blocks)
 			}},
-		{"/faq", func(f fixture) { f.h.KB = panickyKB{f.h.KB} },
+		{"/faq", func(f fixture) { f.h.FAQ.KB = panickyKB{f.h.FAQ.KB} },
 			func(f fixture) {
 				f.h.OnCommand(ctx, Command{Name: "/faq", Text: "반품 기간", User: "U1", Channel: "C1", ResponseURL: "https://hooks/x"})
 			},
 			lastResponseOf},
-		{"a button", func(f fixture) { f.h.Store = panickyStore{f.h.Store} },
+		{"a button", func(f fixture) { f.h.FAQ.Store = panickyStore{f.h.FAQ.Store} },
 			func(f fixture) {
 				f.h.OnAction(ctx, Action{ActionID: ActionHelpful, Value: encodeValue(buttonValue{Article: "kyc-review-time", Question: "KYC"}), User: "U1", Channel: "D1", MessageTS: "2.0", ResponseURL: "https://hooks/x"})
 			},
 			lastResponseOf},
-		{"a generated answer's placeholder", func(f fixture) { f.h.Assistant = panickyAssistant{} },
+		{"a generated answer's placeholder", func(f fixture) { f.h.FAQ.Assistant = panickyAssistant{} },
 			func(f fixture) {
 				f.h.OnMessage(ctx, Message{User: "U1", Channel: "D1", Text: "반품 기간", TS: "1.0"})
 			},
@@ -97,7 +96,7 @@ func TestPanicIsNotSilent(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			c := &counts{}
-			f.h.Counters = c
+			f.h.Core.Counters = c
 			tt.setup(f)
 			func() {
 				defer func() { recover() }() // as the dispatcher did: it only logged

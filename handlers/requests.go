@@ -11,14 +11,36 @@ import (
 
 	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/forms"
+	"github.com/sellerbot/sellerbot/outbox"
 )
 
-// RequestStore keeps filed requests (boltstore.Store is one).
+// Requests files the request forms and tracks them: the modal, its
+// validation, the stored request (with the work it owes, which the outbox
+// delivers), the support team's status changes, the requester's lists.
+type Requests struct {
+	*Core
+	Team    Team
+	Store   RequestStore
+	Outbox  Deliverer
+	Mailing bool                  // filed requests are e-mailed to their destination
+	MailTo  map[forms.Kind]string // per-form destination overriding the form's default
+}
+
+// RequestStore keeps filed requests and what they owe (boltstore.Store is
+// one).
 type RequestStore interface {
-	CreateRequest(forms.Request) (forms.Request, bool, error)
-	UpdateRequest(id string, fn func(*forms.Request) error) (forms.Request, error)
+	// CreateRequest stores a filed request and what it owes, at once.
+	CreateRequest(r forms.Request, owed outbox.State) (forms.Request, bool, error)
+	// UpdateOutbox changes a request and what it owes, at once (a status
+	// change and the notice it owes).
+	UpdateOutbox(id string, fn func(*forms.Request, *outbox.State) error) (forms.Request, outbox.State, error)
 	Request(id string) (forms.Request, error)
 	RequestsBy(user string, limit int) ([]forms.Request, error)
+}
+
+// Deliverer does the work a request owes now (outbox.Worker is one).
+type Deliverer interface {
+	Deliver(ctx context.Context, id string)
 }
 
 // ViewSubmission is a modal's submit button.
@@ -42,7 +64,7 @@ type ViewResponse struct {
 
 // requestCommand opens the form's modal; the trigger id is valid for 3
 // seconds, so nothing slow happens before views.open.
-func (h *Handlers) requestCommand(ctx context.Context, c Command, f *forms.Form) error {
+func (h *Requests) openForm(ctx context.Context, c Command, f *forms.Form) error {
 	if c.TriggerID == "" {
 		return userError{"양식을 열 수 없습니다. 명령어를 다시 입력해 주세요."}
 	}
@@ -86,9 +108,14 @@ func prefill(f *forms.Form, text string, now time.Time) (string, bool) {
 	return "", false
 }
 
+// isTriggerError reports a trigger id that expired (3 seconds) or was
+// used: the user has to run the command again.
 func isTriggerError(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "trigger_expired") || strings.Contains(s, "trigger_exchanged") || strings.Contains(s, "invalid_trigger")
+	switch sellerbot.PostCode(err) {
+	case "trigger_expired", "trigger_exchanged", "invalid_trigger", "invalid_trigger_id":
+		return true
+	}
+	return false
 }
 
 // apiTypeFromText lets "/api-key 주문" open the form with 주문 API chosen.
@@ -106,7 +133,7 @@ func apiTypeFromText(s string) string {
 }
 
 // redrawForm shows the fields that belong to the chosen 신청 유형.
-func (h *Handlers) redrawForm(ctx context.Context, a Action) error {
+func (h *Requests) redrawForm(ctx context.Context, a Action) error {
 	f, ok := forms.Lookup(forms.Kind(strings.TrimPrefix(a.ViewCallbackID, CallbackRequestPrefix)))
 	meta, fresh := decodeMeta(a.ViewMetadata)
 	if !ok || !fresh || a.ViewID == "" {
@@ -128,7 +155,7 @@ func (h *Handlers) redrawForm(ctx context.Context, a Action) error {
 // OnViewSubmission validates a submitted modal and, when it is valid,
 // stores the request before answering: the modal closes only once the
 // request is safe on disk.
-func (h *Handlers) OnViewSubmission(ctx context.Context, s ViewSubmission) ViewResponse {
+func (h *Requests) OnViewSubmission(ctx context.Context, s ViewSubmission) ViewResponse {
 	switch {
 	case strings.HasPrefix(s.CallbackID, CallbackRequestPrefix):
 		f, ok := forms.Lookup(forms.Kind(strings.TrimPrefix(s.CallbackID, CallbackRequestPrefix)))
@@ -145,13 +172,13 @@ func (h *Handlers) OnViewSubmission(ctx context.Context, s ViewSubmission) ViewR
 
 const staleForm = "양식이 새 버전으로 바뀌었습니다. 번거로우시겠지만 창을 닫고 명령어를 다시 입력해 주세요."
 
-func (h *Handlers) submitRequest(ctx context.Context, f *forms.Form, s ViewSubmission) ViewResponse {
+func (h *Requests) submitRequest(ctx context.Context, f *forms.Form, s ViewSubmission) ViewResponse {
 	meta, ok := decodeMeta(s.Metadata)
 	if !ok || s.ViewID == "" || !formMatches(f, s.Values) {
 		h.count("forms_stale")
 		return ViewResponse{Update: noticeView(f.Title, staleForm)}
 	}
-	if h.OpsChannel == "" && h.Mailer == nil {
+	if h.Team.Channel == "" && !h.Mailing {
 		// Filed, it would reach nobody: say so instead of a false 접수.
 		h.log().Error("request refused: neither SELLERBOT_OPS_CHANNEL nor SMTP is configured", "form", f.Kind, "user", s.User)
 		return ViewResponse{Errors: map[string]string{firstBlock(f, s.Values): "지금은 요청을 받을 지원팀 채널이 설정되어 있지 않아 접수할 수 없습니다. 관리자에게 문의해 주세요."}}
@@ -168,7 +195,7 @@ func (h *Handlers) submitRequest(ctx context.Context, f *forms.Form, s ViewSubmi
 				v[k] = val
 			}
 			view := formView(f, v, meta)
-			note := slack.NewSectionBlock(mrkdwn("⚠️ "+strings.Join(hidden, "\n⚠️ ")), nil, nil)
+			note := section("⚠️ " + strings.Join(hidden, "\n⚠️ "))
 			view.Blocks.BlockSet = append([]slack.Block{note}, view.Blocks.BlockSet...)
 			return ViewResponse{Update: &view}
 		}
@@ -176,17 +203,13 @@ func (h *Handlers) submitRequest(ctx context.Context, f *forms.Form, s ViewSubmi
 	}
 	r := forms.Request{
 		Kind: f.Kind, Values: values, Requester: s.User, Channel: meta.Channel, Key: s.ViewID,
-		Status: forms.Received, CreatedAt: now, OpsChannel: h.OpsChannel,
+		Status: forms.Received, CreatedAt: now, OpsChannel: h.Team.Channel,
 	}
-	r.AddTask(forms.TaskReceipt)
-	if h.OpsChannel != "" {
-		r.AddTask(forms.TaskPostOps)
+	mailTo := ""
+	if h.Mailing {
+		mailTo = h.mailTo(f)
 	}
-	if h.Mailer != nil {
-		r.Mail = &forms.Mail{To: h.mailTo(f)}
-		r.AddTask(forms.TaskMail)
-	}
-	stored, created, err := h.Requests.CreateRequest(r)
+	stored, created, err := h.Store.CreateRequest(r, outbox.Filed(h.Team.Channel != "", mailTo))
 	if err != nil {
 		h.count("handler_errors")
 		h.log().Error("storing request failed", "form", f.Kind, "user", s.User, "err", err)
@@ -203,7 +226,7 @@ func (h *Handlers) submitRequest(ctx context.Context, f *forms.Form, s ViewSubmi
 	id := stored.ID
 	return ViewResponse{
 		Update: noticeView(f.Title, text),
-		After:  func(ctx context.Context) { h.Deliver(ctx, id) },
+		After:  func(ctx context.Context) { h.Outbox.Deliver(ctx, id) },
 	}
 }
 
@@ -262,7 +285,7 @@ func firstBlock(f *forms.Form, values map[string]string) string {
 	return f.Fields[0].ID
 }
 
-func (h *Handlers) mailTo(f *forms.Form) string {
+func (h *Requests) mailTo(f *forms.Form) string {
 	if to := h.MailTo[f.Kind]; to != "" {
 		return to
 	}
@@ -271,13 +294,13 @@ func (h *Handlers) mailTo(f *forms.Form) string {
 
 // requestsCommand lists the user's requests privately, newest first, 20
 // a page (/requests 2 shows the next).
-func (h *Handlers) requestsCommand(ctx context.Context, c Command) error {
+func (h *Requests) listCommand(ctx context.Context, c Command) error {
 	t := replyTarget{user: c.User, channel: c.Channel, responseURL: c.ResponseURL}
 	n, ok := pageArg(slackToPlain(c.Text))
 	if !ok {
 		return userError{"`/requests` 뒤에는 페이지 번호만 입력할 수 있습니다. 예: `/requests 2`"}
 	}
-	all, err := h.Requests.RequestsBy(c.User, 0)
+	all, err := h.Store.RequestsBy(c.User, 0)
 	if err != nil {
 		return fmt.Errorf("listing requests of %s: %w", c.User, err)
 	}
@@ -308,15 +331,12 @@ func requestLine(r forms.Request) string {
 
 // openRequestsBlocks lists a user's open requests for App Home (20; the
 // rest through /requests).
-func (h *Handlers) openRequestsBlocks(user string) []slack.Block {
-	if h.Requests == nil {
-		return nil
-	}
-	formsBlock := slack.NewSectionBlock(mrkdwn("*요청 양식*\n"+formCommands), nil, nil)
-	all, err := h.Requests.RequestsBy(user, 0)
+func (h *Requests) openRequestsBlocks(user string) []slack.Block {
+	formsBlock := section("*요청 양식*\n" + formCommands)
+	all, err := h.Store.RequestsBy(user, 0)
 	if err != nil {
 		h.log().Error("listing requests for App Home failed", "user", user, "err", err)
-		return []slack.Block{slack.NewSectionBlock(mrkdwn("*진행 중인 내 요청*\n지금은 목록을 불러오지 못했습니다. `/requests` 로 확인해 주세요."), nil, nil), formsBlock}
+		return []slack.Block{section("*진행 중인 내 요청*\n지금은 목록을 불러오지 못했습니다. `/requests` 로 확인해 주세요."), formsBlock}
 	}
 	l := list{title: "*진행 중인 내 요청*", per: 20, more: func(int) string { return "/requests" }}
 	for _, r := range all {
@@ -325,7 +345,7 @@ func (h *Handlers) openRequestsBlocks(user string) []slack.Block {
 		}
 	}
 	if len(l.lines) == 0 {
-		return []slack.Block{slack.NewSectionBlock(mrkdwn(l.title+"\n진행 중인 요청이 없습니다."), nil, nil), formsBlock}
+		return []slack.Block{section(l.title + "\n진행 중인 요청이 없습니다."), formsBlock}
 	}
 	return append(l.page(1), formsBlock)
 }
@@ -336,7 +356,7 @@ func kst(t time.Time) string {
 
 // CheckField checks one entry of a modal on its own, for the console,
 // which asks field by field. It returns "" when the entry is fine.
-func (h *Handlers) CheckField(callbackID, blockID, value string) string {
+func (h *Requests) CheckField(callbackID, blockID, value string) string {
 	if callbackID == CallbackReject {
 		if strings.TrimSpace(value) == "" {
 			return "반려 사유를 입력해 주세요."

@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sellerbot/sellerbot/forms"
+	"github.com/sellerbot/sellerbot/outbox"
 )
 
 // goodCancel is a valid /cancel-request submission.
@@ -35,12 +36,12 @@ func submission(kind forms.Kind, viewID string, values map[string]string) ViewSu
 // fakeMailer records e-mails and fails as told.
 type fakeMailer struct {
 	mu    sync.Mutex
-	sent  []Mail
+	sent  []outbox.Letter
 	fail  error
 	retry bool
 }
 
-func (m *fakeMailer) Send(_ context.Context, mail Mail) (bool, error) {
+func (m *fakeMailer) Send(_ context.Context, mail outbox.Letter) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.fail != nil {
@@ -98,7 +99,7 @@ func TestRequestCommandOpensForm(t *testing.T) {
 
 func TestRequestCommandExpiredTrigger(t *testing.T) {
 	f := newFixture(t)
-	f.slack.viewErr = errors.New("trigger_expired")
+	f.slack.viewErr = slack.SlackErrorResponse{Err: "trigger_expired"}
 	f.h.OnCommand(context.Background(), Command{Name: "/tax-status", User: "U1", Channel: "C1", TriggerID: "T1", ResponseURL: "https://hooks/x"})
 	if len(f.slack.responses) != 1 || !strings.Contains(f.slack.responses[0].Text, "다시 입력해 주세요") {
 		t.Fatalf("responses %+v; want a Korean retry message", f.slack.responses)
@@ -128,7 +129,7 @@ func TestSubmitInvalidShowsErrorsPerField(t *testing.T) {
 func TestSubmitStoresThenDelivers(t *testing.T) {
 	f := newFixture(t)
 	var logs bytes.Buffer
-	f.h.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	f.h.Core.Log = slog.New(slog.NewTextHandler(&logs, nil))
 	ctx := context.Background()
 	resp := f.submit(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
 	if len(resp.Errors) > 0 || resp.Update == nil || resp.After == nil {
@@ -174,9 +175,9 @@ func TestSubmitStoresThenDelivers(t *testing.T) {
 			t.Errorf("receipt lacks %q: %s", want, rJS)
 		}
 	}
-	got, _ := f.store.Request(r.ID)
-	if len(got.Pending) != 0 || got.OpsTS == "" {
-		t.Errorf("after delivery: pending %v, ops ts %q", got.Pending, got.OpsTS)
+	got, owed, _ := f.store.Outbox(r.ID)
+	if len(owed.Pending) != 0 || got.OpsTS == "" {
+		t.Errorf("after delivery: pending %v, ops ts %q", owed.Pending, got.OpsTS)
 	}
 	if strings.Contains(logs.String(), "901234") || strings.Contains(logs.String(), "홍길동") {
 		t.Errorf("personal data in the log: %s", logs.String())
@@ -331,34 +332,34 @@ func TestReject(t *testing.T) {
 func TestDeliveryRetriesAfterFailure(t *testing.T) {
 	f := newFixture(t)
 	now := testNow
-	f.h.Now = func() time.Time { return now }
+	f.h.Core.Now = func() time.Time { return now }
 	ctx := context.Background()
 	f.slack.failPost = errors.New("service_unavailable")
 	resp := f.submit(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
 	resp.After(ctx)
 	list, _ := f.store.RequestsBy("USELLER", 0)
-	r := list[0]
-	if len(r.Pending) != 2 || r.Attempts == 0 {
-		t.Fatalf("after a Slack outage: pending %v, attempts %d", r.Pending, r.Attempts)
+	_, owed, _ := f.store.Outbox(list[0].ID)
+	if len(owed.Pending) != 2 || owed.Attempts == 0 {
+		t.Fatalf("after a Slack outage: pending %v, attempts %d", owed.Pending, owed.Attempts)
 	}
 	// Not due yet: nothing is tried.
 	f.slack.failPost = nil
-	if err := f.h.DeliverPending(ctx, f.store); err != nil {
+	if err := f.worker.Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.slack.posts) != 0 {
 		t.Errorf("retried before the backoff")
 	}
 	now = now.Add(10 * time.Minute)
-	if err := f.h.DeliverPending(ctx, f.store); err != nil {
+	if err := f.worker.Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.slack.posts) != 2 {
 		t.Errorf("after recovery posted %d; want ops message and receipt", len(f.slack.posts))
 	}
-	r, _ = f.store.Request(r.ID)
-	if len(r.Pending) != 0 {
-		t.Errorf("still pending: %v", r.Pending)
+	_, owed, _ = f.store.Outbox(list[0].ID)
+	if len(owed.Pending) != 0 {
+		t.Errorf("still pending: %v", owed.Pending)
 	}
 }
 
@@ -374,7 +375,7 @@ func TestCrashBeforeDeliveryIsCaughtUp(t *testing.T) {
 	if resp.After == nil {
 		t.Fatalf("not filed: %v", resp.Errors)
 	}
-	if err := f.h.DeliverPending(ctx, f.store); err != nil {
+	if err := f.worker.Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.slack.posts) != 2 {
@@ -410,21 +411,22 @@ func TestMailDelivery(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			m := &fakeMailer{fail: tt.fail, retry: tt.retry}
-			f.h.Mailer = m
-			f.h.MailTo = map[forms.Kind]string{forms.CancelRequest: "cs@example.com"}
+			f.worker.Mailer = m
+			f.h.Requests.Mailing = true
+			f.h.Requests.MailTo = map[forms.Kind]string{forms.CancelRequest: "cs@example.com"}
 			r := file(t, f, "V1")
-			r, _ = f.store.Request(r.ID)
-			if r.Mail == nil || r.Mail.To != "cs@example.com" {
-				t.Fatalf("mail record %+v", r.Mail)
+			_, owed, _ := f.store.Outbox(r.ID)
+			if owed.Mail == nil || owed.Mail.To != "cs@example.com" {
+				t.Fatalf("mail record %+v", owed.Mail)
 			}
-			if got := !r.Mail.SentAt.IsZero(); got != tt.wantSent {
+			if got := !owed.Mail.SentAt.IsZero(); got != tt.wantSent {
 				t.Errorf("sent = %v; want %v", got, tt.wantSent)
 			}
-			if r.Mail.GaveUp != tt.wantGaveUp {
-				t.Errorf("gave up = %v; want %v", r.Mail.GaveUp, tt.wantGaveUp)
+			if owed.Mail.GaveUp != tt.wantGaveUp {
+				t.Errorf("gave up = %v; want %v", owed.Mail.GaveUp, tt.wantGaveUp)
 			}
-			if tt.retry != r.HasTask(forms.TaskMail) {
-				t.Errorf("mail still pending = %v; want %v", r.HasTask(forms.TaskMail), tt.retry)
+			if mailOwed := owed.Has(outbox.Task{Kind: outbox.Mail}); tt.retry != mailOwed {
+				t.Errorf("mail still pending = %v; want %v", mailOwed, tt.retry)
 			}
 			last := blocksJSON(t, f.slack.updates[len(f.slack.updates)-1].Blocks)
 			if !strings.Contains(last, tt.wantNote) {
@@ -483,13 +485,13 @@ func TestAPIKeyTypeRedrawsForm(t *testing.T) {
 func TestDeliveryDoesNotRepostAfterAmbiguousError(t *testing.T) {
 	f := newFixture(t)
 	now := testNow
-	f.h.Now = func() time.Time { return now }
+	f.h.Core.Now = func() time.Time { return now }
 	ctx := context.Background()
 	f.slack.ghost = 2 // the ops message and the receipt both "fail" but go out
 	resp := f.submit(ctx, submission(forms.CancelRequest, "V1", goodCancel()))
 	resp.After(ctx)
 	now = now.Add(10 * time.Minute)
-	if err := f.h.DeliverPending(ctx, f.store); err != nil {
+	if err := f.worker.Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.slack.posts) != 2 {
@@ -499,8 +501,8 @@ func TestDeliveryDoesNotRepostAfterAmbiguousError(t *testing.T) {
 		t.Errorf("%d lookups; want 2", len(f.slack.lookups))
 	}
 	list, _ := f.store.RequestsBy("USELLER", 0)
-	if r := list[0]; len(r.Pending) != 0 || r.OpsTS == "" {
-		t.Errorf("pending %v, ops ts %q", r.Pending, r.OpsTS)
+	if r, owed, _ := f.store.Outbox(list[0].ID); len(owed.Pending) != 0 || r.OpsTS == "" {
+		t.Errorf("pending %v, ops ts %q", owed.Pending, r.OpsTS)
 	}
 }
 
@@ -517,12 +519,14 @@ func TestStatusChangeDuringDelivery(t *testing.T) {
 		if m.Channel == "USELLER" && changed < 2 { // while the receipt, then the first notice, goes out
 			changed++
 			to := []forms.Status{forms.InProgress, forms.Done}[changed-1]
-			f.store.UpdateRequest(id, func(r *forms.Request) error { return r.Move(to, "UADMIN", "", testNow) })
+			f.store.UpdateOutbox(id, func(r *forms.Request, st *outbox.State) error {
+				return outbox.Move(r, st, to, "UADMIN", "", testNow)
+			})
 		}
 	}
 	resp.After(ctx)
-	f.h.Deliver(ctx, id) // the clicks' own deliveries, which waited for the lock
-	f.h.Deliver(ctx, id)
+	f.worker.Deliver(ctx, id) // the clicks' own deliveries, which waited for the lock
+	f.worker.Deliver(ctx, id)
 	var dms []string
 	for _, p := range f.slack.posts {
 		if p.Channel == "USELLER" {
@@ -532,9 +536,8 @@ func TestStatusChangeDuringDelivery(t *testing.T) {
 	if len(dms) != 3 || !strings.Contains(dms[1], "처리 중") || !strings.Contains(dms[2], "완료") {
 		t.Errorf("DMs %q; want the receipt, the 처리중 notice and the 완료 notice", dms)
 	}
-	r, _ := f.store.Request(id)
-	if len(r.Pending) != 0 {
-		t.Errorf("still owed: %v", r.Pending)
+	if _, owed, _ := f.store.Outbox(id); len(owed.Pending) != 0 {
+		t.Errorf("still owed: %v", owed.Pending)
 	}
 	last := blocksJSON(t, f.slack.updates[len(f.slack.updates)-1].Blocks)
 	if !strings.Contains(last, "완료") || strings.Contains(last, ActionDone) {
@@ -546,7 +549,7 @@ func TestStatusChangeDuringDelivery(t *testing.T) {
 // the modal says so instead of a false 접수.
 func TestSubmitRefusedWithoutDestination(t *testing.T) {
 	f := newFixture(t)
-	f.h.OpsChannel = ""
+	f.withoutTeamChannel()
 	resp := f.submit(context.Background(), submission(forms.CancelRequest, "V1", goodCancel()))
 	if len(resp.Errors) != 1 || resp.After != nil {
 		t.Fatalf("response %+v; want one error and nothing filed", resp)

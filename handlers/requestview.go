@@ -46,18 +46,10 @@ func decodeMeta(s string) (viewMeta, bool) {
 	return m, true
 }
 
-func plain(s string) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
-}
-
-func mrkdwn(s string) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
-}
-
 // formView builds the modal of form f with values v filled in.
 func formView(f *forms.Form, v forms.Values, meta viewMeta) slack.ModalViewRequest {
 	blocks := []slack.Block{
-		slack.NewSectionBlock(mrkdwn(f.Intro), nil, nil),
+		section(f.Intro),
 		slack.NewDividerBlock(),
 	}
 	for _, fl := range f.Fields {
@@ -136,7 +128,7 @@ func rejectView(r forms.Request) slack.ModalViewRequest {
 		Close:           plain("취소"),
 		PrivateMetadata: viewMeta{Version: viewVersion, Request: r.ID}.encode(),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			slack.NewSectionBlock(mrkdwn(fmt.Sprintf("`%s` %s 요청을 반려합니다. 사유는 요청자에게 그대로 전달됩니다.", r.ID, r.Form().Name)), nil, nil),
+			section(fmt.Sprintf("`%s` %s 요청을 반려합니다. 사유는 요청자에게 그대로 전달됩니다.", r.ID, r.Form().Name)),
 			slack.NewInputBlock("reason", plain("반려 사유"), nil, ti),
 		}},
 	}
@@ -148,7 +140,7 @@ func noticeView(title, text string) *slack.ModalViewRequest {
 		Type:   slack.VTModal,
 		Title:  plain(title),
 		Close:  plain("닫기"),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}},
+		Blocks: slack.Blocks{BlockSet: []slack.Block{section(text)}},
 	}
 }
 
@@ -172,7 +164,7 @@ func sections(plain string, code bool) []slack.Block {
 		if code {
 			s = "```" + s + "```"
 		}
-		out = append(out, slack.NewSectionBlock(mrkdwn(s), nil, nil))
+		out = append(out, section(s))
 		cur.Reset()
 		n = 0
 	}

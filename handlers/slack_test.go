@@ -11,6 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/sellerbot/sellerbot/bot/slackpost"
 	"github.com/sellerbot/sellerbot/internal/slackfake"
 )
 
@@ -41,7 +42,7 @@ type recorder struct {
 	ghost     int                      // the next n posts go out but report an error
 	visibleAt map[int]time.Time        // post index -> when it lands, for late ones
 	onPost    func(Outgoing)           // called after a post is recorded, without the lock
-	lookups   []time.Time              // when FindPosted was called (by the handlers' clock)
+	lookups   []time.Time              // when FindKeyed was called (by the handlers' clock)
 	clock     func() time.Time
 	refused   int        // payloads the rules refused
 	refuse    int        // the next n posts are refused as Slack refuses a bad payload
@@ -84,7 +85,14 @@ func (r *recorder) check(method string, err error) error {
 	return fmt.Errorf("slack: %w", err)
 }
 
-func (r *recorder) FindPosted(_ context.Context, channel string, _ time.Time, key string) (string, bool, error) {
+// PostKeyed and FindKeyed make the recorder the channel of the real
+// exactly-once poster (slackpost.Once); errors are read as Slack's are.
+func (r *recorder) PostKeyed(ctx context.Context, m Outgoing) (string, error) {
+	ts, err := r.Post(ctx, m)
+	return ts, slackpost.Classify(err)
+}
+
+func (r *recorder) FindKeyed(_ context.Context, channel string, _ time.Time, key string) (string, bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	at := r.now()
@@ -107,7 +115,7 @@ func (r *recorder) OpenView(_ context.Context, _ string, v slack.ModalViewReques
 		return err
 	}
 	if r.viewErr != nil {
-		return r.viewErr
+		return slackpost.Classify(r.viewErr) // as the Web API adapter reads it
 	}
 	r.views = append(r.views, v)
 	return nil

@@ -8,59 +8,33 @@ import (
 
 	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/forms"
+	"github.com/sellerbot/sellerbot/outbox"
 )
 
 // The support team moves a filed request along: 처리중, 완료, 반려 (with a
 // reason, asked in a modal).
 
-// canManage reports whether user may change a request's status: admins
-// and members of the support team's channel.
-func (h *Handlers) canManage(ctx context.Context, user string) (bool, error) {
-	if h.Admins[user] {
-		return true, nil
-	}
-	if h.OpsChannel == "" {
-		return false, nil
-	}
-	return h.Slack.IsMember(ctx, h.OpsChannel, user)
-}
-
 const notAllowed = "요청 상태는 지원팀 채널 멤버나 관리자만 바꿀 수 있습니다."
-
-// teamOnly answers a button pressed by someone outside the support team
-// with refusal; refused reports that it did (or could not check).
-func (h *Handlers) teamOnly(ctx context.Context, a Action, refusal, counter string) (refused bool, err error) {
-	ok, err := h.canManage(ctx, a.User)
-	if err != nil {
-		return true, fmt.Errorf("checking whether %s may press %s on %s: %w", a.User, a.ActionID, a.Value, err)
-	}
-	if ok {
-		return false, nil
-	}
-	h.count(counter)
-	h.log().Warn("button refused: not in the support team", "action", a.ActionID, "id", a.Value, "user", a.User)
-	return true, h.ephemeral(ctx, replyTarget{user: a.User, channel: a.Channel, responseURL: a.ResponseURL}, refusal, nil)
-}
 
 // gone is what a button or modal about a request that does not exist
 // (any more) says: not an error of the bot's, so a warning in the log.
-func (h *Handlers) gone(id, user string) error {
+func (h *Requests) gone(id, user string) error {
 	h.count("requests_not_found")
 	h.log().Warn("request not found", "id", clip(id, 40), "user", user)
 	return userError{fmt.Sprintf("`%s` 요청은 더 이상 없습니다. 접수 기록이 없어 상태를 바꿀 수 없습니다.", escape(clip(id, 40)))}
 }
 
 // changeStatus handles 처리중 and 완료 on the ops message.
-func (h *Handlers) changeStatus(ctx context.Context, a Action, to forms.Status) error {
+func (h *Requests) changeStatus(ctx context.Context, a Action, to forms.Status) error {
 	t := replyTarget{user: a.User, channel: a.Channel, responseURL: a.ResponseURL}
-	if refused, err := h.teamOnly(ctx, a, notAllowed, "requests_refused"); refused {
+	if refused, err := h.teamOnly(ctx, h.Team, a, notAllowed, "requests_refused"); refused {
 		return err
 	}
-	_, err := h.Requests.UpdateRequest(a.Value, func(r *forms.Request) error {
-		return r.Move(to, a.User, "", h.now())
+	_, _, err := h.Store.UpdateOutbox(a.Value, func(r *forms.Request, st *outbox.State) error {
+		return outbox.Move(r, st, to, a.User, "", h.now())
 	})
 	if errors.Is(err, forms.ErrBadTransition) {
-		cur, gerr := h.Requests.Request(a.Value)
+		cur, gerr := h.Store.Request(a.Value)
 		if gerr != nil {
 			return fmt.Errorf("reading %s: %w", a.Value, gerr)
 		}
@@ -73,17 +47,17 @@ func (h *Handlers) changeStatus(ctx context.Context, a Action, to forms.Status) 
 		return fmt.Errorf("changing %q to %s: %w", a.Value, to, err)
 	}
 	h.count("requests_status_changed")
-	h.Deliver(ctx, a.Value)
+	h.Outbox.Deliver(ctx, a.Value)
 	return nil
 }
 
 // askReject opens the modal that asks for the rejection's reason.
-func (h *Handlers) askReject(ctx context.Context, a Action) error {
+func (h *Requests) askReject(ctx context.Context, a Action) error {
 	t := replyTarget{user: a.User, channel: a.Channel, responseURL: a.ResponseURL}
-	if refused, err := h.teamOnly(ctx, a, notAllowed, "requests_refused"); refused {
+	if refused, err := h.teamOnly(ctx, h.Team, a, notAllowed, "requests_refused"); refused {
 		return err
 	}
-	r, err := h.Requests.Request(a.Value)
+	r, err := h.Store.Request(a.Value)
 	if errors.Is(err, sellerbot.ErrNotFound) {
 		return h.gone(a.Value, a.User)
 	}
@@ -102,7 +76,7 @@ func (h *Handlers) askReject(ctx context.Context, a Action) error {
 	return nil
 }
 
-func (h *Handlers) submitReject(ctx context.Context, s ViewSubmission) ViewResponse {
+func (h *Requests) submitReject(ctx context.Context, s ViewSubmission) ViewResponse {
 	meta, ok := decodeMeta(s.Metadata)
 	if _, has := s.Values["reason"]; !ok || meta.Request == "" || !has {
 		return ViewResponse{Update: noticeView("요청 반려", staleForm)}
@@ -114,7 +88,7 @@ func (h *Handlers) submitReject(ctx context.Context, s ViewSubmission) ViewRespo
 	case n > 500:
 		return ViewResponse{Errors: map[string]string{"reason": fmt.Sprintf("500자 이내로 입력해 주세요. (지금 %d자)", n)}}
 	}
-	allowed, err := h.canManage(ctx, s.User)
+	allowed, err := h.canManage(ctx, h.Team, s.User)
 	if err != nil {
 		h.log().Error("checking who may reject failed", "request", meta.Request, "err", err)
 		return ViewResponse{Errors: map[string]string{"reason": "권한을 확인하지 못했습니다. 잠시 후 다시 눌러 주세요."}}
@@ -122,8 +96,8 @@ func (h *Handlers) submitReject(ctx context.Context, s ViewSubmission) ViewRespo
 	if !allowed {
 		return ViewResponse{Update: noticeView("요청 반려", notAllowed)}
 	}
-	_, err = h.Requests.UpdateRequest(meta.Request, func(r *forms.Request) error {
-		return r.Move(forms.Rejected, s.User, reason, h.now())
+	_, _, err = h.Store.UpdateOutbox(meta.Request, func(r *forms.Request, st *outbox.State) error {
+		return outbox.Move(r, st, forms.Rejected, s.User, reason, h.now())
 	})
 	if errors.Is(err, forms.ErrBadTransition) {
 		return ViewResponse{Update: noticeView("요청 반려", "이 요청은 이미 완료되었거나 반려되어 상태를 바꾸지 않았습니다.")}
@@ -138,5 +112,5 @@ func (h *Handlers) submitReject(ctx context.Context, s ViewSubmission) ViewRespo
 	}
 	h.count("requests_status_changed")
 	id := meta.Request
-	return ViewResponse{After: func(ctx context.Context) { h.Deliver(ctx, id) }}
+	return ViewResponse{After: func(ctx context.Context) { h.Outbox.Deliver(ctx, id) }}
 }

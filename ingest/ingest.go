@@ -13,14 +13,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/orders"
 	"github.com/sellerbot/sellerbot/scheduler"
 )
 
 // Store keeps orders (boltstore.Store is one).
-type Store interface {
-	UpsertOrders([]orders.Order) (orders.UpsertResult, error)
-}
+type Store = orders.Upserter
 
 // Previewer tells what alerts would go out (scheduler.Alerter is one).
 type Previewer interface {
@@ -74,13 +73,7 @@ type Request struct {
 }
 
 // Response says what happened to each order.
-type Response struct {
-	Accepted int                 `json:"accepted"`
-	Result   orders.UpsertResult `json:"result"`
-	Rejected []orders.FieldError `json:"rejected"`
-	// AcceptedOrders lists the order numbers stored.
-	AcceptedOrders []string `json:"accepted_orders"`
-}
+type Response = orders.Batch
 
 func (a *API) orders(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
@@ -99,7 +92,7 @@ func (a *API) orders(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("%d orders in one request; at most %d", len(req.Orders), MaxBatch)})
 		return
 	}
-	resp, err := Accept(a.Store, req.Orders)
+	resp, err := orders.Accept(a.Store, req.Orders)
 	if err != nil {
 		a.log().Error("storing orders failed", "orders", len(req.Orders), "err", err)
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "could not store the orders; nothing was stored, send them again"})
@@ -107,41 +100,6 @@ func (a *API) orders(w http.ResponseWriter, r *http.Request) {
 	}
 	a.log().Info("orders received", "accepted", resp.Accepted, "rejected", len(resp.Rejected))
 	writeJSON(w, http.StatusOK, resp)
-}
-
-// Accept checks each order and stores the good ones; a bad order never
-// blocks the others. The last of several entries for one order number in
-// a batch wins.
-func Accept(st Store, raws []orders.Raw) (Response, error) {
-	resp := Response{Rejected: []orders.FieldError{}, AcceptedOrders: []string{}}
-	latest := map[string]int{}
-	var good []orders.Order
-	for i, raw := range raws {
-		o, errs := raw.Check(i)
-		if len(errs) > 0 {
-			resp.Rejected = append(resp.Rejected, errs...)
-			continue
-		}
-		if j, seen := latest[o.No]; seen {
-			good[j] = o
-			continue
-		}
-		latest[o.No] = len(good)
-		good = append(good, o)
-	}
-	if len(good) == 0 {
-		return resp, nil
-	}
-	res, err := st.UpsertOrders(good)
-	if err != nil {
-		return Response{}, err
-	}
-	resp.Result = res
-	resp.Accepted = len(good)
-	for _, o := range good {
-		resp.AcceptedOrders = append(resp.AcceptedOrders, o.No)
-	}
-	return resp, nil
 }
 
 func (a *API) preview(w http.ResponseWriter, r *http.Request) {
@@ -155,8 +113,14 @@ func (a *API) preview(w http.ResponseWriter, r *http.Request) {
 		at = t
 	}
 	list, err := a.Preview.Preview(at)
+	if sellerbot.IsBadInput(err) {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "at: " + err.Error()})
+		return
+	}
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		// The store's error stays in the log: a client can do nothing with it.
+		a.log().Error("previewing alerts failed", "at", at, "err", err)
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "could not read the alerts; try again"})
 		return
 	}
 	writeJSON(w, http.StatusOK, list)

@@ -478,11 +478,17 @@ func TestPreviewBadTime(t *testing.T) {
 	if got := f.prev.asked(); len(got) != 0 {
 		t.Errorf("Preview called with %v for bad times", got)
 	}
-	// A previewer failure is reported, not hidden.
-	f.prev.err = errors.New("the schedule does not fire before 2000-01-01T00:00:00Z")
+	// A time the caller can correct is named; an internal failure is a 500
+	// whose words stay in the log.
+	f.prev.err = sellerbot.BadInput("the schedule does not fire before 2000-01-01T00:00:00Z")
 	r := f.do(t, http.MethodGet, "/api/alerts/preview?at=2026-11-23T01:00:00Z", "Bearer "+testToken, nil)
 	if msg := jsonError(t, r, http.StatusBadRequest); !strings.Contains(msg, "does not fire") {
 		t.Errorf("message %q; want the previewer's error", msg)
+	}
+	f.prev.err = errors.New("bolt: page 7 corrupt at /var/lib/sellerbot.db")
+	r = f.do(t, http.MethodGet, "/api/alerts/preview?at=2026-11-23T01:00:00Z", "Bearer "+testToken, nil)
+	if msg := jsonError(t, r, http.StatusInternalServerError); strings.Contains(msg, "bolt") || strings.Contains(msg, "/var/lib") {
+		t.Errorf("message %q shows the internal error", msg)
 	}
 }
 

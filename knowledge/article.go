@@ -25,9 +25,9 @@ type Article struct {
 	File      string // where it was loaded from, for messages
 }
 
-// Topics are the subject areas an article may belong to, with the Korean
+// topics are the subject areas an article may belong to, with the Korean
 // name shown to users.
-var Topics = map[string]string{
+var topics = map[string]string{
 	"kyc":        "고객확인제도(KYC)",
 	"account":    "계정·가입",
 	"api":        "API·연동",
@@ -40,6 +40,12 @@ var Topics = map[string]string{
 	"pg":         "PG(전자결제) 이전",
 	"recurring":  "정기결제",
 	"market":     "아임셀러·위메프",
+}
+
+// TopicName is the Korean name of a topic; ok is false for an unknown one.
+func TopicName(id string) (name string, ok bool) {
+	name, ok = topics[id]
+	return name, ok
 }
 
 // MaxAnswerRunes bounds what one answer may show.
@@ -205,9 +211,21 @@ func firstInvalid(b []byte) int {
 	return len(b)
 }
 
+// Topic is a subject area an article may belong to.
+type Topic struct{ ID, Name string }
+
+// Topics lists the subject areas by id.
+func Topics() []Topic {
+	var out []Topic
+	for _, id := range topicNames() {
+		out = append(out, Topic{id, topics[id]})
+	}
+	return out
+}
+
 func topicNames() []string {
-	names := make([]string, 0, len(Topics))
-	for k := range Topics {
+	names := make([]string, 0, len(topics))
+	for k := range topics {
 		names = append(names, k)
 	}
 	sortStrings(names)

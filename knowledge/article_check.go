@@ -55,7 +55,7 @@ func checkArticle(a *Article, present func(field string) bool) []FieldIssue {
 		out = append(out, FieldIssue{Field: "id", Code: issueBadID, Arg: a.ID})
 	}
 	if a.Topic != "" {
-		if _, ok := Topics[a.Topic]; !ok {
+		if _, ok := topics[a.Topic]; !ok {
 			out = append(out, FieldIssue{Field: "topic", Code: issueBadTopic, Arg: a.Topic})
 		}
 	}

@@ -22,8 +22,8 @@ type Decision struct {
 	MinCoverageMarket float64
 }
 
-// DefaultDecision was tuned on testdata/paraphrases.tsv (see ask_test.go).
-var DefaultDecision = Decision{MinCoverage: 0.4, MinConfidence: 0.2, Candidates: 10, RerankWeight: 0.8, UnknownWeight: 1, MinCoverageMarket: 0.6}
+// defaultDecision was tuned on testdata/paraphrases.tsv (see ask_test.go).
+var defaultDecision = Decision{MinCoverage: 0.4, MinConfidence: 0.2, Candidates: 10, RerankWeight: 0.8, UnknownWeight: 1, MinCoverageMarket: 0.6}
 
 // Hit is one ranked article.
 type Hit struct {
@@ -109,11 +109,11 @@ func (b *Base) Ask(question string) Answer {
 	return b.AskInContext(question, "")
 }
 
-// AskInContext answers a follow-up question; context is the earlier question
-// of the same conversation, which helps when the follow-up is short ("그럼
-// 팩스는요?").
-func (b *Base) AskInContext(question, context string) Answer {
-	return b.decideOn(b.prepare(question, context))
+// AskInContext answers a follow-up question; earlier is the earlier
+// question of the same conversation, which helps when the follow-up is
+// short ("그럼 팩스는요?").
+func (b *Base) AskInContext(question, earlier string) Answer {
+	return b.decideOn(b.prepare(question, earlier))
 }
 
 // query is a question analyzed and ranked lexically.
@@ -140,7 +140,7 @@ type query struct {
 
 // prepare cleans and analyzes the question (with the thread's earlier
 // question when it alone is not enough) and ranks candidates lexically.
-func (b *Base) prepare(question, context string) query {
+func (b *Base) prepare(question, earlier string) query {
 	q := CleanQuestion(question)
 	cq := compact(q)
 	qr := query{ans: Answer{Question: q}, act: questionAct(cq), channels: askedChannels(cq)}
@@ -158,7 +158,7 @@ func (b *Base) prepare(question, context string) query {
 		qr.ans.OutOfScope = true
 		return qr
 	}
-	ctx := CleanQuestion(context)
+	ctx := CleanQuestion(earlier)
 	qr.terms, qr.units = b.analyzeWords(q, words)
 	if len(qr.units) == 0 && ctx == "" {
 		return qr
@@ -230,3 +230,7 @@ func (a Answer) Text() string {
 	sb.WriteString("\n\n정확한 안내가 필요하시면 담당자에게 연결해 드리겠습니다.")
 	return sb.String()
 }
+
+// DefaultDecision is the answer decision the bot ships with; a caller
+// changes its copy.
+func DefaultDecision() Decision { return defaultDecision }

@@ -110,7 +110,7 @@ func TestParaphraseSetCoversTopics(t *testing.T) {
 	for _, r := range readSet(t, "testdata/paraphrases.tsv") {
 		count[r.Topic]++
 	}
-	for topic := range Topics {
+	for topic := range topics {
 		if count[topic] < 3 {
 			t.Errorf("topic %s has %d paraphrases; want at least 3", topic, count[topic])
 		}

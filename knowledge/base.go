@@ -98,7 +98,7 @@ func LoadFS(fsys fs.FS, label string) (*Base, []Problem, error) {
 	if len(arts) == 0 {
 		return nil, probs, fmt.Errorf("knowledge base %s: no usable article", label)
 	}
-	return newBase(arts, label, DefaultTuning, DefaultDecision), probs, nil
+	return newBase(arts, label, defaultTuning, defaultDecision), probs, nil
 }
 
 func parseAll(fsys fs.FS, label string) ([]*Article, []Problem, error) {

@@ -70,14 +70,14 @@ func BenchmarkIndexBuild50k(b *testing.B) {
 	arts := syntheticCorpus(50000)
 	b.ResetTimer()
 	for b.Loop() {
-		newBase(arts, "synthetic", DefaultTuning, DefaultDecision)
+		newBase(arts, "synthetic", defaultTuning, defaultDecision)
 	}
 }
 
 // BenchmarkAsk50k answers questions taken from the corpus' own articles.
 func BenchmarkAsk50k(b *testing.B) {
 	arts := syntheticCorpus(50000)
-	base := newBase(arts, "synthetic", DefaultTuning, DefaultDecision)
+	base := newBase(arts, "synthetic", defaultTuning, defaultDecision)
 	qs := make([]string, 100)
 	for i := range qs {
 		qs[i] = arts[i*499].Questions[i%8]

@@ -67,7 +67,7 @@ func FuzzParseArticle(f *testing.F) {
 		if !idPattern.MatchString(a.ID) || a.Title == "" || a.Source == "" || a.Updated.IsZero() || len(a.Questions) == 0 || len(a.Keywords) == 0 {
 			t.Errorf("an article without problems lacks a field: %+v", a)
 		}
-		if _, ok := Topics[a.Topic]; !ok {
+		if _, ok := topics[a.Topic]; !ok {
 			t.Errorf("unknown topic %q accepted", a.Topic)
 		}
 		if a.Body == "" || utf8.RuneCountInString(PlainText(a.Body)) > MaxAnswerRunes {

@@ -18,16 +18,16 @@ type Fusion struct {
 	MinCoverage   float64
 }
 
-// DefaultFusion suits normalized multilingual embeddings (bge-m3, KURE);
+// defaultFusion suits normalized multilingual embeddings (bge-m3, KURE);
 // change MinSimilarity with the model (SELLERBOT_VECTOR_MIN_SIMILARITY).
-var DefaultFusion = Fusion{K: 60, MinSimilarity: 0.75, MinCoverage: 0.2}
+var defaultFusion = Fusion{K: 60, MinSimilarity: 0.75, MinCoverage: 0.2}
 
 // AskHybrid answers with the lexical and vector rankings fused by
 // reciprocal rank. The decline rules still apply: the top hit is answered
 // when the lexical rules accept it, or when its similarity reaches
 // f.MinSimilarity with some shared words and no other platform named.
-func (b *Base) AskHybrid(question, context string, vec []VectorHit, f Fusion) Answer {
-	qr := b.prepare(question, context)
+func (b *Base) AskHybrid(question, earlier string, vec []VectorHit, f Fusion) Answer {
+	qr := b.prepare(question, earlier)
 	if len(vec) == 0 || len(qr.units) == 0 {
 		return b.decideOn(qr)
 	}
@@ -88,3 +88,6 @@ func (b *Base) docOf(id string) (int32, bool) {
 	doc, ok := b.docByID[id]
 	return doc, ok
 }
+
+// DefaultFusion is the fusion the bot ships with; a caller changes its copy.
+func DefaultFusion() Fusion { return defaultFusion }

@@ -27,8 +27,8 @@ type Tuning struct {
 	K1      float64
 }
 
-// DefaultTuning is the ranking the bot ships with.
-var DefaultTuning = Tuning{
+// defaultTuning is the ranking the bot ships with.
+var defaultTuning = Tuning{
 	Weights: [numFields]float64{3, 2, 2.5, 1},
 	B:       [numFields]float64{0.5, 0.6, 0.3, 0.75},
 	K1:      1.4,
@@ -320,3 +320,6 @@ func (ix *index) lookup(t string) (int32, bool) {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// DefaultTuning is the ranking the bot ships with; a caller changes its copy.
+func DefaultTuning() Tuning { return defaultTuning }

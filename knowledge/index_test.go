@@ -13,9 +13,9 @@ func TestBuildIndexParallelMatchesSerial(t *testing.T) {
 	for i, a := range arts {
 		docs[i] = docFields{a.Title, a.Questions[0], a.Keywords[0], a.Body}
 	}
-	serial := buildIndexWith(docs, DefaultTuning, 1)
+	serial := buildIndexWith(docs, defaultTuning, 1)
 	for _, workers := range []int{2, 3, 7, 1000} {
-		par := buildIndexWith(docs, DefaultTuning, workers)
+		par := buildIndexWith(docs, defaultTuning, workers)
 		if !reflect.DeepEqual(serial.ids, par.ids) {
 			t.Fatalf("workers=%d: term ids differ", workers)
 		}
@@ -31,7 +31,7 @@ func TestSearchRanksAndLimits(t *testing.T) {
 		{"배송비 정책", "", "", "묶음배송비"},
 		{"반품 처리", "반품 승인", "반품", "반품입고완료"},
 	}
-	ix := buildIndex(docs, DefaultTuning)
+	ix := buildIndex(docs, defaultTuning)
 	id, _ := ix.lookup("반품")
 	got := ix.search([]int32{id}, 5)
 	if len(got) != 2 || got[0].doc != 2 || got[1].doc != 0 {

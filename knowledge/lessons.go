@@ -7,10 +7,14 @@ package knowledge
 // with who and when, and can be undone.
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
 )
+
+// ErrUndone is what a store answers for undoing a lesson undone before.
+var ErrUndone = errors.New("lesson already undone")
 
 // LessonKind says what a lesson teaches.
 type LessonKind string

@@ -186,7 +186,7 @@ func TestLiveReload(t *testing.T) {
 	}
 	// Lessons survive a reload.
 	const marked = "연휴에 택배사 쉬는 날이 언제예요"
-	l.Teach([]Lesson{lesson(1, LessonOutOfScope, marked, "")})
+	l.Teach([]Lesson{lesson(1, LessonOutOfScope, marked, "")}, 1)
 	writeKB(t, dir, "c.md", kbArticle("orders-c", "반품 주소 어디예요", "반품 주소는 공지를 확인해 주세요."))
 	l.Reload()
 	if a := l.Base().Ask(marked); !a.Marked {

@@ -27,7 +27,8 @@ type Live struct {
 	good    map[string]*Article // per file: the last version that passed kb check
 	sums    map[string][32]byte // per file: what was read last
 	lessons []Lesson
-	src     *Base // a base of the current articles (its source, without lessons)
+	rev     uint64 // the store's revision of lessons
+	src     *Base  // a base of the current articles (its source, without lessons)
 }
 
 // Reloaded reports a reload.
@@ -64,6 +65,14 @@ func NewLive(dir string) (*Live, []Problem, error) {
 		return nil, r.Problems, err
 	}
 	return l, r.Problems, nil
+}
+
+// LiveOf serves a base already loaded (the embedded articles, a test's):
+// it is taught, never reloaded.
+func LiveOf(b *Base) *Live {
+	l := &Live{good: map[string]*Article{}, sums: map[string][32]byte{}, src: b}
+	l.cur.Store(b)
+	return l
 }
 
 // Base returns the base in service.
@@ -135,7 +144,7 @@ func (l *Live) Reload() (Reloaded, error) {
 	if len(arts) == 0 {
 		return r, fmt.Errorf("knowledge base %s: no usable article", l.dir)
 	}
-	b, probs := teach(arts, l.dir, DefaultTuning, DefaultDecision, l.lessons)
+	b, probs := teach(arts, l.dir, defaultTuning, defaultDecision, l.lessons)
 	l.src = b // Teach starts from its source articles, not its lessons
 	r.Problems = append(r.Problems, probs...)
 	l.cur.Store(b)
@@ -167,12 +176,45 @@ func (l *Live) articles() ([]*Article, []Problem) {
 }
 
 // Teach swaps in a base with these lessons (all of them, in order, the
-// undone included: they are skipped).
-func (l *Live) Teach(lessons []Lesson) []Problem {
+// undone included: they are skipped), read from the store at revision
+// rev. Lessons of an older revision than those in service are ignored
+// (applied false): two admins teaching at once never lose a lesson.
+func (l *Live) Teach(lessons []Lesson, rev uint64) (applied bool, probs []Problem) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.lessons = slices.Clone(lessons)
+	if rev != 0 && rev < l.rev {
+		return false, nil
+	}
+	l.lessons, l.rev = slices.Clone(lessons), rev
 	b, probs := l.src.Teach(l.lessons)
 	l.cur.Store(b)
-	return probs
+	return true, probs
 }
+
+// Rev is the revision of the lessons in service.
+func (l *Live) Rev() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.rev
+}
+
+// The base in service answers: Live is what the handlers ask.
+
+// AskInContext answers with the base in service.
+func (l *Live) AskInContext(question, earlier string) Answer {
+	return l.Base().AskInContext(question, earlier)
+}
+
+// AskHybrid answers with the base in service and vector hits.
+func (l *Live) AskHybrid(question, earlier string, vec []VectorHit, f Fusion) Answer {
+	return l.Base().AskHybrid(question, earlier, vec, f)
+}
+
+// Article returns an article of the base in service.
+func (l *Live) Article(id string) (*Article, bool) { return l.Base().Article(id) }
+
+// Lessons are the lessons in service (undone ones included).
+func (l *Live) Lessons() []Lesson { return l.Base().Lessons() }
+
+// Articles lists the articles in service.
+func (l *Live) Articles() []*Article { return l.Base().Articles() }

@@ -63,7 +63,7 @@ func TestThresholds(t *testing.T) {
 	add(20, 0.2, true, true)   // in scope, plausible, right
 	add(20, 0.2, false, false) // out of scope, plausible
 	add(80, 0, false, false)   // out of scope, clearly not
-	answer, suggest := thresholds(ps, m, DefaultTuneOptions)
+	answer, suggest := thresholds(ps, m, DefaultTuneOptions())
 	pRight, pPlausible := m.Probability(ps[0].feats[0]), m.Probability(ps[80].feats[0])
 	if !(answer <= pRight && answer > pPlausible) {
 		t.Errorf("answer threshold %.3f; want it between %.3f and %.3f", answer, pPlausible, pRight)

@@ -24,8 +24,11 @@ type TuneOptions struct {
 	Drop []string
 }
 
-// DefaultTuneOptions are what sellerbot kb tune uses.
-var DefaultTuneOptions = TuneOptions{Lambda: 1, WrongCost: 1, MinSuggestPrecision: 0.4}
+// DefaultTuneOptions are what sellerbot kb tune uses; a caller changes
+// its copy.
+func DefaultTuneOptions() TuneOptions {
+	return TuneOptions{Lambda: 1, WrongCost: 1, MinSuggestPrecision: 0.4}
+}
 
 // SetScore counts how a model did on some questions.
 type SetScore struct {

@@ -60,7 +60,7 @@ func BenchmarkGeneratedAnswerOverhead(b *testing.B) {
 	}
 	cfg := llm.Config{BaseURL: srv.URL + "/v1", ChatModel: "chat", EmbeddingModel: "emb", Timeout: 5 * time.Second, MinSimilarity: 0.75}
 	client := llm.NewClient(cfg, nil)
-	e := &llm.Engine{KB: kb, Client: client, Fusion: knowledge.DefaultFusion}
+	e := &llm.Engine{KB: kb, Client: client, Fusion: knowledge.DefaultFusion()}
 	ix, _, err := llm.BuildIndex(context.Background(), kb.Articles(), client, nil, "emb")
 	if err != nil {
 		b.Fatal(err)

@@ -79,10 +79,14 @@ func (c *Client) Chat(ctx context.Context, msgs []openai.ChatCompletionMessage, 
 	}
 	cctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
+	// max_tokens is deprecated by OpenAI but it is what the OpenAI-compatible
+	// servers the bot runs against (vLLM, Ollama, llama.cpp) read.
+	//lint:ignore SA1019 max_completion_tokens is not understood by most compatible servers
 	req := openai.ChatCompletionRequest{Model: c.cfg.ChatModel, Messages: msgs, MaxTokens: maxTokens, Temperature: 0.1}
 	if reasoningModel(c.cfg.ChatModel) {
 		// These refuse max_tokens and temperature; their hidden reasoning
 		// counts against max_completion_tokens, so allow more.
+		//lint:ignore SA1019 see above: cleared for the models that refuse it
 		req.MaxTokens, req.Temperature = 0, 0
 		req.MaxCompletionTokens = maxTokens * 4
 	}

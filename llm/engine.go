@@ -19,9 +19,9 @@ import (
 
 // Modes of an answer, as `ask --json` reports them.
 const (
-	ModeLexical   = "lexical"
-	ModeHybrid    = "hybrid"
-	ModeGenerated = "generated"
+	ModeLexical   = knowledge.ModeLexical
+	ModeHybrid    = knowledge.ModeHybrid
+	ModeGenerated = knowledge.ModeGenerated
 )
 
 // NoAnswer is the marker the model must reply with when the articles do
@@ -38,7 +38,7 @@ type Counters interface{ Inc(name string) }
 // embedding model is set, and in the model's words (grounded in the
 // articles, cited) when a chat model is set. Any fault falls back.
 type Engine struct {
-	KB       *knowledge.Base
+	KB       Base
 	Client   *Client // nil: offline only
 	Fusion   knowledge.Fusion
 	Counters Counters
@@ -47,18 +47,19 @@ type Engine struct {
 	index atomic.Pointer[Index] // nil: no hybrid retrieval (yet)
 }
 
+// Base is the knowledge base the engine answers from: *knowledge.Base, or
+// *knowledge.Live, which follows what the support team teaches.
+type Base interface {
+	AskInContext(question, earlier string) knowledge.Answer
+	AskHybrid(question, earlier string, vec []knowledge.VectorHit, f knowledge.Fusion) knowledge.Answer
+}
+
 // SetIndex turns on hybrid retrieval with ix (it may be built after start).
 func (e *Engine) SetIndex(ix *Index) { e.index.Store(ix) }
 
-// Result is an answer and how it was made.
-type Result struct {
-	knowledge.Answer
-	Mode      string
-	Generated string               // the model's answer (Mode generated, Answered)
-	Given     []*knowledge.Article // the articles the model was given: [n] is Given[n-1]
-	Cited     []int                // the [n] the answer cites, in order of first use
-	Fallback  string               // why the model's answer was not used, if it was not
-}
+// Result is an answer and how it was made (knowledge.Reply: the handlers
+// read it without depending on this package).
+type Result = knowledge.Reply
 
 func (e *Engine) count(name string) {
 	if e.Counters != nil {

@@ -24,7 +24,7 @@ func newEngine(t *testing.T, f *fakeModel, chatModel, embModel string, timeout t
 	e := &llm.Engine{
 		KB:       loadKB(t),
 		Client:   llm.NewClient(f.config(chatModel, embModel, timeout), nil),
-		Fusion:   knowledge.DefaultFusion,
+		Fusion:   knowledge.DefaultFusion(),
 		Counters: c,
 		Log:      quiet,
 	}
@@ -66,7 +66,7 @@ func TestEngineGenerated(t *testing.T) {
 			f := newFake(t)
 			f.replyText(tt.reply)
 			e, c := newEngine(t, f, "chat", "", 3*time.Second)
-			offline := e.KB.Ask(kycQuestion)
+			offline := e.KB.(*knowledge.Base).Ask(kycQuestion)
 			res := e.Answer(context.Background(), kycQuestion, "")
 			if res.Mode != llm.ModeGenerated {
 				t.Errorf("Mode %q, want generated", res.Mode)
@@ -157,7 +157,7 @@ func TestEngineWrongLanguage(t *testing.T) {
 		if res.Mode != llm.ModeLexical || res.Fallback != "wrong_language" || res.Generated != "" || res.Cited != nil {
 			t.Errorf("%q: Mode %q Fallback %q Generated %q", reply, res.Mode, res.Fallback, res.Generated)
 		}
-		if !sameAnswer(res.Answer, e.KB.Ask(kycQuestion)) {
+		if !sameAnswer(res.Answer, e.KB.(*knowledge.Base).Ask(kycQuestion)) {
 			t.Errorf("%q: not the offline answer", reply)
 		}
 		if c.get("llm_chat_wrong_language") != 1 {
@@ -194,7 +194,7 @@ func TestEngineChatFaults(t *testing.T) {
 			if res.Mode != llm.ModeLexical || res.Fallback != tt.kind || res.Generated != "" {
 				t.Errorf("Mode %q Fallback %q Generated %q, want lexical %q", res.Mode, res.Fallback, res.Generated, tt.kind)
 			}
-			if !sameAnswer(res.Answer, e.KB.Ask(kycQuestion)) || !res.Answered {
+			if !sameAnswer(res.Answer, e.KB.(*knowledge.Base).Ask(kycQuestion)) || !res.Answered {
 				t.Error("not the offline answer")
 			}
 			if c.get("llm_chat_"+tt.kind) != 1 {
@@ -212,7 +212,7 @@ func TestEngineChatFaults(t *testing.T) {
 func TestEngineBudget(t *testing.T) {
 	f := newFake(t)
 	e, c := newEngine(t, f, "chat", "emb", shortTimeout)
-	ix, _, err := llm.BuildIndex(context.Background(), e.KB.Articles(), e.Client, nil, "emb")
+	ix, _, err := llm.BuildIndex(context.Background(), e.KB.(*knowledge.Base).Articles(), e.Client, nil, "emb")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +222,7 @@ func TestEngineBudget(t *testing.T) {
 	start := time.Now()
 	res := e.Answer(context.Background(), kycQuestion, "")
 	within(t, "Answer", time.Since(start), shortTimeout+slack)
-	if res.Mode != llm.ModeLexical || res.Fallback != "timeout" || !sameAnswer(res.Answer, e.KB.Ask(kycQuestion)) {
+	if res.Mode != llm.ModeLexical || res.Fallback != "timeout" || !sameAnswer(res.Answer, e.KB.(*knowledge.Base).Ask(kycQuestion)) {
 		t.Errorf("Mode %q Fallback %q", res.Mode, res.Fallback)
 	}
 	if c.get("llm_embed_timeout") != 1 {
@@ -235,13 +235,13 @@ func TestEngineHybrid(t *testing.T) {
 	e, c := newEngine(t, f, "", "emb", 3*time.Second)
 	// Before an index exists the engine answers lexically without a call.
 	res := e.Answer(context.Background(), kycQuestion, "")
-	if res.Mode != llm.ModeLexical || !sameAnswer(res.Answer, e.KB.Ask(kycQuestion)) {
+	if res.Mode != llm.ModeLexical || !sameAnswer(res.Answer, e.KB.(*knowledge.Base).Ask(kycQuestion)) {
 		t.Errorf("without an index: Mode %q", res.Mode)
 	}
 	if calls, _, _, _, _ := f.stats(); calls != 0 {
 		t.Errorf("%d embedding calls without an index", calls)
 	}
-	ix, _, err := llm.BuildIndex(context.Background(), e.KB.Articles(), e.Client, nil, "emb")
+	ix, _, err := llm.BuildIndex(context.Background(), e.KB.(*knowledge.Base).Articles(), e.Client, nil, "emb")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +252,7 @@ func TestEngineHybrid(t *testing.T) {
 	if res.Mode != llm.ModeHybrid || !res.Answered || res.Fallback != "" {
 		t.Fatalf("Mode %q Answered %v Fallback %q", res.Mode, res.Answered, res.Fallback)
 	}
-	if want := e.KB.Ask(kycQuestion).Article; res.Article != want {
+	if want := e.KB.(*knowledge.Base).Ask(kycQuestion).Article; res.Article != want {
 		t.Errorf("hybrid answer %s, lexical %s", res.Article.ID, want.ID)
 	}
 	var sim bool
@@ -294,7 +294,7 @@ func TestEngineHybrid(t *testing.T) {
 			if res.Mode != llm.ModeLexical || res.Fallback != tt.kind {
 				t.Errorf("Mode %q Fallback %q, want lexical %q", res.Mode, res.Fallback, tt.kind)
 			}
-			if !sameAnswer(res.Answer, e2.KB.Ask(kycQuestion)) {
+			if !sameAnswer(res.Answer, e2.KB.(*knowledge.Base).Ask(kycQuestion)) {
 				t.Error("not the lexical answer")
 			}
 			if c2.get("llm_embed_"+tt.kind) != 1 {
@@ -309,7 +309,7 @@ func TestEngineHybrid(t *testing.T) {
 func TestEngineHybridThenGenerated(t *testing.T) {
 	f := newFake(t)
 	e, c := newEngine(t, f, "chat", "emb", 3*time.Second)
-	ix, _, err := llm.BuildIndex(context.Background(), e.KB.Articles(), e.Client, nil, "emb")
+	ix, _, err := llm.BuildIndex(context.Background(), e.KB.(*knowledge.Base).Articles(), e.Client, nil, "emb")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,7 +333,7 @@ func TestEngineHybridThenGenerated(t *testing.T) {
 func TestEnginePrompt(t *testing.T) {
 	f := newFake(t)
 	e, _ := newEngine(t, f, "chat", "emb", 3*time.Second)
-	ix, _, err := llm.BuildIndex(context.Background(), e.KB.Articles(), e.Client, nil, "emb")
+	ix, _, err := llm.BuildIndex(context.Background(), e.KB.(*knowledge.Base).Articles(), e.Client, nil, "emb")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,7 +401,7 @@ func TestEngineDevSetMarker(t *testing.T) {
 	e, c := newEngine(t, f, "chat", "", 3*time.Second)
 	for _, q := range dev {
 		res := e.Answer(context.Background(), q.Question, "")
-		offline := e.KB.Ask(q.Question)
+		offline := e.KB.(*knowledge.Base).Ask(q.Question)
 		if res.Answered || res.Article != nil || res.Generated != "" {
 			t.Errorf("%s: Answered %v Generated %q", q.ID, res.Answered, res.Generated)
 		}
@@ -423,7 +423,7 @@ func TestEngineDevSetMarker(t *testing.T) {
 func TestEngineOfflineEqualsAsk(t *testing.T) {
 	dev := loadDevSet(t)
 	kb := loadKB(t)
-	e := &llm.Engine{KB: kb, Fusion: knowledge.DefaultFusion, Counters: &counters{}, Log: quiet}
+	e := &llm.Engine{KB: kb, Fusion: knowledge.DefaultFusion(), Counters: &counters{}, Log: quiet}
 	if e.Generates() {
 		t.Error("Generates without a client")
 	}
@@ -457,7 +457,7 @@ func TestEngineOfflineEqualsAsk(t *testing.T) {
 func TestEngineConcurrent(t *testing.T) {
 	f := newFake(t)
 	e, c := newEngine(t, f, "chat", "emb", 3*time.Second)
-	ix, _, err := llm.BuildIndex(context.Background(), e.KB.Articles(), e.Client, nil, "emb")
+	ix, _, err := llm.BuildIndex(context.Background(), e.KB.(*knowledge.Base).Articles(), e.Client, nil, "emb")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -488,7 +488,7 @@ func TestEngineOffPlatformGenerated(t *testing.T) {
 	f := newFake(t)
 	e, _ := newEngine(t, f, "chat", "", 3*time.Second)
 	var off *knowledge.Article
-	for _, h := range e.KB.Ask(q).Hits {
+	for _, h := range e.KB.(*knowledge.Base).Ask(q).Hits {
 		if h.OffPlatform {
 			off = h.Article
 			break

@@ -59,7 +59,7 @@ func TestModelGuards(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, bodies, mu := chatFake(t, tt.reply)
 			cfg := llm.Config{BaseURL: srv.URL + "/v1", ChatModel: "chat", Timeout: 2 * time.Second, MinSimilarity: 0.75}
-			e := &llm.Engine{KB: kb, Client: llm.NewClient(cfg, nil), Fusion: knowledge.DefaultFusion}
+			e := &llm.Engine{KB: kb, Client: llm.NewClient(cfg, nil), Fusion: knowledge.DefaultFusion()}
 			earlier := ""
 			if strings.HasPrefix(tt.name, "personal") {
 				earlier = "환불은 010-1234-5678 로 연락 주세요" // the thread's earlier question

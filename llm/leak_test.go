@@ -28,7 +28,7 @@ func TestNoGoroutineOutlivesAnswer(t *testing.T) {
 	}))
 	transport := &http.Transport{}
 	cfg := llm.Config{BaseURL: srv.URL + "/v1", ChatModel: "chat", Timeout: 150 * time.Millisecond, MinSimilarity: 0.75}
-	e := &llm.Engine{KB: kb, Client: llm.NewClient(cfg, &http.Client{Transport: transport}), Fusion: knowledge.DefaultFusion}
+	e := &llm.Engine{KB: kb, Client: llm.NewClient(cfg, &http.Client{Transport: transport}), Fusion: knowledge.DefaultFusion()}
 	before := runtime.NumGoroutine()
 	done := make(chan struct{})
 	for range 20 {

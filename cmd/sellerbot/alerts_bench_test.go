@@ -115,20 +115,24 @@ func processCPU() time.Duration {
 // of the slot firing at fire, a third of them no longer new.
 func seedOrders(b *testing.B, st *boltstore.Store, sellers, n int, fire time.Time) {
 	b.Helper()
-	st.DB().NoSync = true // seeding only; the run syncs as serve does
-	defer func() { st.DB().NoSync = false }()
 	statuses := []orders.Status{orders.New, orders.New, orders.Confirmed}
 	window := 19 * time.Hour // 15:00 the day before to 10:00
-	for start := 0; start < n; start += 20_000 {
-		var list []orders.Order
-		for i := start; i < min(start+20_000, n); i++ {
-			list = append(list, orders.Order{
-				No: fmt.Sprintf("B%08d", i), SellerID: fmt.Sprintf("seller%04d", i%sellers),
-				OrderedAt: fire.Add(-window + time.Duration(i+1)*window/time.Duration(n+1)), Status: statuses[i%3],
-			})
+	err := st.WithoutSync(func() error { // seeding only; the run syncs as serve does
+		for start := 0; start < n; start += 20_000 {
+			var list []orders.Order
+			for i := start; i < min(start+20_000, n); i++ {
+				list = append(list, orders.Order{
+					No: fmt.Sprintf("B%08d", i), SellerID: fmt.Sprintf("seller%04d", i%sellers),
+					OrderedAt: fire.Add(-window + time.Duration(i+1)*window/time.Duration(n+1)), Status: statuses[i%3],
+				})
+			}
+			if _, err := st.UpsertOrders(list); err != nil {
+				return err
+			}
 		}
-		if _, err := st.UpsertOrders(list); err != nil {
-			b.Fatal(err)
-		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
 }

@@ -45,10 +45,13 @@ func runConsole(ctx context.Context, e *env, args []string) error {
 	}
 	defer store.Close()
 	con := &bot.Console{In: e.stdin, Out: e.stdout, User: "UCONSOLE", OpsChannel: "COPS"}
-	con.H = &handlers.Handlers{
-		KB: kb, Slack: con, Store: store, Requests: store, Orders: store, Respond: con.Respond, OpsChannel: "COPS",
-		Admins: map[string]bool{"UCONSOLE": true},
-		Log:    slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	}
+	h, worker := wiring{
+		KB: kb, Store: store, Slack: con, Channel: con, Edit: con, Respond: con.Respond,
+		Team: handlers.Team{Channel: "COPS", Admins: map[string]bool{"UCONSOLE": true}},
+		Log:  slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	}.build()
+	con.H = h
+	// Work left owed in a kept --db file is delivered as the console starts.
+	worker.Sweep(ctx)
 	return con.Run(ctx)
 }

@@ -102,7 +102,7 @@ func runKBTune(e *env, args []string) error {
 	fs := newFlagSet("kb tune", e)
 	kbDir := fs.String("kb", e.getenv("SELLERBOT_KB_DIR"), "load the knowledge base from `DIR` (env SELLERBOT_KB_DIR)")
 	out := fs.String("out", "", "write the fitted model to `FILE` (knowledge/decision.json ships with the binary)")
-	opt := knowledge.DefaultTuneOptions
+	opt := knowledge.DefaultTuneOptions()
 	fs.Float64Var(&opt.Lambda, "lambda", opt.Lambda, "L2 penalty on the weights")
 	fs.Float64Var(&opt.WrongCost, "wrong-cost", opt.WrongCost, "cost of a wrong answer against 1 for a right one")
 	drop := fs.String("drop", "", "comma-separated features to leave out, to measure what each is worth")

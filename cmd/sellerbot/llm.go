@@ -16,7 +16,7 @@ import (
 // starts lexical and, when retry is set, keeps trying in the background
 // until ctx ends.
 func newEngine(ctx context.Context, kb *knowledge.Base, cfg llm.Config, cache llm.VectorCache, transport http.RoundTripper, counters llm.Counters, log *slog.Logger, retry time.Duration) *llm.Engine {
-	f := knowledge.DefaultFusion
+	f := knowledge.DefaultFusion()
 	f.MinSimilarity = cfg.MinSimilarity
 	e := &llm.Engine{KB: kb, Fusion: f, Counters: counters, Log: log}
 	if !cfg.Enabled() {

@@ -216,7 +216,7 @@ func runOrders(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "(through serve at %s)\n", base)
 	} else {
 		defer st.Close()
-		resp, err := ingest.Accept(st, raws)
+		resp, err := orders.Accept(st, raws)
 		if err != nil {
 			return fmt.Errorf("orders import: %w", err)
 		}

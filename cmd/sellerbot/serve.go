@@ -20,11 +20,13 @@ import (
 	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/boltstore"
 	"github.com/sellerbot/sellerbot/bot"
+	"github.com/sellerbot/sellerbot/bot/slackpost"
 	"github.com/sellerbot/sellerbot/forms"
 	"github.com/sellerbot/sellerbot/handlers"
 	"github.com/sellerbot/sellerbot/ingest"
 	"github.com/sellerbot/sellerbot/llm"
 	"github.com/sellerbot/sellerbot/mailer"
+	"github.com/sellerbot/sellerbot/outbox"
 	"github.com/sellerbot/sellerbot/scheduler"
 )
 
@@ -232,117 +234,71 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if cfg.LLM.Enabled() {
 		log.Info("language model on", "base_url", cfg.LLM.BaseURL, "chat_model", cfg.LLM.ChatModel, "embedding_model", cfg.LLM.EmbeddingModel, "timeout", cfg.LLM.Timeout.String())
 	}
-	h := &handlers.Handlers{
-		KB: kb, Assistant: engine, Store: store, Requests: store,
-		Slack:  bot.WebAPI{Client: api, Members: &bot.MemberCache{}, Once: bot.NewAlertClient(cfg.BotToken, cfg.APIURL, httpClient)},
-		Orders: store, BotUserID: auth.UserID,
-		OpsChannel: cfg.OpsChannel, Admins: cfg.Admins, MailTo: cfg.MailTo,
-		Limit: handlers.NewRateLimiter(cfg.RateLimit, time.Minute), Counters: metrics, Log: log, LandWithin: landWithin,
-		Respond: func(ctx context.Context, u string, msg *slack.WebhookMessage) error {
-			return slack.PostWebhookCustomHTTPContext(ctx, u, httpClient, msg)
-		},
-	}
+	var mailSender outbox.Mailer
 	if cfg.SMTP.Addr != "" {
-		m, err := mailer.New(cfg.SMTP)
-		if err != nil {
-			return usageError{"serve: " + err.Error()}
+		if mailSender, err = newSMTPMailer(cfg.SMTP); err != nil {
+			return err
 		}
-		m.Now = func() time.Time { return time.Now().In(sellerbot.KST) } // Date in the recipients' zone
-		h.Mailer = smtpMailer{m}
 		log.Info("e-mailing filed requests", "smtp", cfg.SMTP.Addr)
 	}
 	if cfg.OpsChannel == "" {
 		log.Warn("SELLERBOT_OPS_CHANNEL is not set: 담당자 연결 will tell users it is unavailable, and filed requests reach no team channel")
 	}
+	web := bot.WebAPI{Client: api, Members: &bot.MemberCache{}}
+	// Keyed posts (requests, hand-offs, alerts) go through a client that
+	// never retries by itself: the exactly-once poster retries, looking first.
+	keyed := slackpost.Client{API: slackpost.NewClient(cfg.BotToken, cfg.APIURL, httpClient)}
+	h, deliveries := wiring{
+		KB: kb, Assistant: engine, Store: store, Slack: web, Channel: keyed, Edit: web,
+		Respond: func(ctx context.Context, u string, msg *slack.WebhookMessage) error {
+			return slack.PostWebhookCustomHTTPContext(ctx, u, httpClient, msg)
+		},
+		Team:      handlers.Team{Channel: cfg.OpsChannel, Admins: cfg.Admins},
+		RateLimit: cfg.RateLimit, Mailer: mailSender, MailTo: cfg.MailTo, BotUserID: auth.UserID,
+		Counters: metrics, Log: log, LandWithin: landWithin,
+	}.build()
 	disp := &bot.Dispatcher{H: h, Dedupe: store, BotUserID: auth.UserID, Log: log, Metrics: metrics}
-
-	// Order alerts post through a client that never retries by itself: the
-	// alerter retries, looking first, so an alert is never sent twice.
 	alerter := &scheduler.Alerter{
-		Store: store, Slack: bot.AlertAPI{Client: bot.NewAlertClient(cfg.BotToken, cfg.APIURL, httpClient)},
+		Store: store, Slack: &slackpost.Once{Channel: keyed, LandWithin: landWithin},
 		Schedule: cfg.Alerts.Schedule, Spec: cfg.Alerts.Spec, Grace: cfg.Alerts.Grace, Retention: cfg.Alerts.Retention,
 		OpsChannel: cfg.OpsChannel, PerChannel: 1100 * time.Millisecond, GlobalRate: cfg.Alerts.Rate, Workers: alertWorkers, MaxTries: 8,
-		Log: log.With("component", "alerts"), Counters: metrics, LandWithin: landWithin,
+		Log: log.With("component", "alerts"), Counters: metrics,
 	}
-	web := &bot.HTTP{Verifier: bot.Verifier{Secret: cfg.SigningSecret}, Dispatcher: disp, Metrics: metrics, Log: log}
+	endpoints := &bot.HTTP{Verifier: bot.Verifier{Secret: cfg.SigningSecret}, Dispatcher: disp, Metrics: metrics, Log: log}
 	if cfg.Alerts.IngestToken != "" {
-		web.Extra = (&ingest.API{Token: cfg.Alerts.IngestToken, Store: store, Preview: alerter, Log: log}).Routes()
+		endpoints.Extra = (&ingest.API{Token: cfg.Alerts.IngestToken, Store: store, Preview: alerter, Log: log}).Routes()
 	} else {
 		log.Info("SELLERBOT_INGEST_TOKEN is not set: POST /api/orders is off")
-	}
-	// Work owed by filed requests (ops message, receipt, e-mail): caught up
-	// now, after a crash, and retried every minute.
-	deliverCtx, stopDeliveries := context.WithCancel(ctx)
-	defer stopDeliveries()
-	deliveriesDone := make(chan struct{})
-	go func() { defer close(deliveriesDone); h.RunDeliveries(deliverCtx, store, time.Minute) }()
-	alertsDone := make(chan struct{})
-	go func() {
-		defer close(alertsDone)
-		if err := alerter.Run(deliverCtx); err != nil {
-			log.Error("order alerts stopped", "err", err)
-		}
-	}()
-	log.Info("order alerts scheduled", "cron", cfg.Alerts.Spec, "grace", cfg.Alerts.Grace.String())
-	handler := web.Handler()
-	if cfg.SigningSecret == "" {
-		handler = withoutSlackPaths(handler) // Socket Mode only: nothing to verify with
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: SELLERBOT_ADDR %s: %w", cfg.Addr, err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
 	log.Info("serving HTTP", "addr", ln.Addr().String(), "http_mode", cfg.SigningSecret != "", "socket_mode", cfg.AppToken != "")
-
-	sockCtx, stopSocket := context.WithCancel(ctx)
-	defer stopSocket()
-	sockDone := make(chan struct{})
+	log.Info("order alerts scheduled", "cron", cfg.Alerts.Spec, "grace", cfg.Alerts.Grace.String())
+	intake := []part{{"http", func(ctx context.Context) error { return endpoints.Serve(ctx, ln) }}}
 	if cfg.AppToken != "" {
 		client := socketmode.New(api)
 		sock := &bot.Socket{Client: client, Events: client.Events, Dispatcher: disp, Log: log}
-		go func() { defer close(sockDone); sock.Run(sockCtx) }()
-	} else {
-		close(sockDone)
+		intake = append(intake, part{"socket mode", sock.Run})
 	}
-
-	select {
-	case <-ctx.Done():
-		log.Info("shutting down")
-	case err := <-serveErr:
-		if err != nil && !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("serve: %w", err)
-		}
-	}
-	// Stop taking work, finish what is in flight (bounded), then close the
-	// database (deferred above).
-	stopSocket()
-	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil {
-		log.Warn("HTTP shutdown", "err", err)
-	}
-	<-sockDone
-	if err := disp.Shutdown(shutCtx); err != nil {
-		log.Warn("dispatcher shutdown", "err", err)
-	}
-	stopDeliveries()
-	<-deliveriesDone
-	<-alertsDone
-	log.Info("stopped")
-	return nil
+	return lifecycle{
+		intake:   intake,
+		drain:    disp.Shutdown,
+		drainFor: 20 * time.Second,
+		// Work owed by filed requests (ops message, receipt, e-mail) is
+		// caught up at start, after a crash, and retried every minute.
+		background: []part{{"request deliveries", deliveries.Run}, {"order alerts", alerter.Run}},
+		log:        log,
+	}.run(ctx)
 }
 
-// withoutSlackPaths answers 404 on /slack/* when no signing secret is set:
-// unsigned requests must never be processed.
-func withoutSlackPaths(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if bot.IsSlackPath(r.URL.Path) {
-			http.NotFound(w, r)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+// newSMTPMailer is the e-mail sender of SMTP_*.
+func newSMTPMailer(cfg mailer.Config) (outbox.Mailer, error) {
+	m, err := mailer.New(cfg)
+	if err != nil {
+		return nil, usageError{"serve: " + err.Error()}
+	}
+	m.Now = func() time.Time { return time.Now().In(sellerbot.KST) } // Date in the recipients' zone
+	return smtpMailer{m}, nil
 }

@@ -64,15 +64,45 @@ func freeAddr(t *testing.T) string {
 	return addr
 }
 
+// syncBuffer collects a process's log; WaitFor waits for a line.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{} // closed and replaced on every write
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.changed != nil {
+		close(s.changed)
+		s.changed = nil
+	}
 	return s.b.Write(p)
+}
+
+// WaitFor waits until the log holds text.
+func (s *syncBuffer) WaitFor(t *testing.T, text string) {
+	t.Helper()
+	deadline := time.NewTimer(10 * time.Second)
+	defer deadline.Stop()
+	for {
+		s.mu.Lock()
+		if strings.Contains(s.b.String(), text) {
+			s.mu.Unlock()
+			return
+		}
+		if s.changed == nil {
+			s.changed = make(chan struct{})
+		}
+		changed := s.changed
+		s.mu.Unlock()
+		select {
+		case <-changed:
+		case <-deadline.C:
+			t.Fatalf("the log never said %q:\n%s", text, s.String())
+		}
+	}
 }
 
 func (s *syncBuffer) String() string {
@@ -181,7 +211,7 @@ func TestServeEndToEnd(t *testing.T) {
 
 	// Slack retries the same event: it must not be answered again.
 	signedPost(t, base, "/slack/events", "application/json", testSecret, ev)
-	time.Sleep(200 * time.Millisecond)
+	stderr.WaitFor(t, "duplicate event ignored")
 	if n := fake.Count(isAnswer); n != 1 {
 		t.Errorf("answered %d times; want once despite the retry", n)
 	}

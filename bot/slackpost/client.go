@@ -1,19 +1,11 @@
-package bot
-
-// Once is the one way the bot posts a message that must reach Slack
-// exactly once (an order alert, its failure report, a filed request's ops
-// message and receipt, a status notice, a hand-off): the message carries a
-// key in its metadata, the attempt is recorded by the caller before the
-// post, and a message tried before is looked for in the channel, once the
-// earlier try can no longer land, before it is posted again. Slack's
-// answer is classified here into a *sellerbot.PostError: no package
-// outside bot reads Slack's error strings.
+package slackpost
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"strings"
 	"time"
 
@@ -28,82 +20,52 @@ const MetadataType = "sellerbot_post"
 // legacyTypes are the metadata types of earlier versions, still looked for.
 var legacyTypes = []string{"sellerbot_order_alert", "sellerbot_request"}
 
-// Once posts keyed messages exactly once.
-type Once struct {
-	// Client must not retry posts by itself (NewAlertClient): a retried
-	// post that had in fact gone through would be a second message.
-	Client *slack.Client
-	// LandWithin is how long after it was sent a post may still reach
-	// Slack (the client's timeout and a margin). Zero:
-	// sellerbot.DefaultLandWithin.
-	LandWithin time.Duration
-	Now        func() time.Time                                 // defaults to time.Now
-	Sleep      func(ctx context.Context, d time.Duration) error // defaults to sellerbot.Sleep
+// Client is the Web API as Once needs it.
+type Client struct {
+	// API must not retry posts by itself (NewClient).
+	API *slack.Client
 }
 
-func (o *Once) now() time.Time {
-	if o.Now != nil {
-		return o.Now()
-	}
-	return time.Now()
+// NewClient is a Web API client without automatic retries, for Client.
+func NewClient(botToken, apiURL string, httpClient *http.Client) *slack.Client {
+	return slack.New(botToken, slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(httpClient))
 }
 
-func (o *Once) sleep(ctx context.Context, d time.Duration) error {
-	if o.Sleep != nil {
-		return o.Sleep(ctx, d)
+// MsgOptions are a message's text, blocks and thread as slack-go options.
+func MsgOptions(m sellerbot.Message) []slack.MsgOption {
+	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false)}
+	if len(m.Blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
 	}
-	return sellerbot.Sleep(ctx, d)
+	if m.ThreadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(m.ThreadTS))
+	}
+	return opts
 }
 
-// Post posts m (m.Key set) unless it was posted before. last is the
-// caller's record of the previous try; record is called before the post
-// with its time, for the caller to store (a post is never made without
-// its attempt on record). A message tried before is looked for once that
-// try can no longer land: found, its ts is returned and nothing is
-// posted. Errors are *sellerbot.PostError where Slack answered.
-func (o *Once) Post(ctx context.Context, m sellerbot.Message, last sellerbot.Attempt, record func(at time.Time) error) (string, error) {
-	if m.Key == "" {
-		return "", errors.New("bot: a keyed post without a key")
-	}
-	if last.Tried {
-		if ts, found, err := o.FindAfter(ctx, m.Channel, last.At, m.Key); err != nil || found {
-			return ts, err
-		}
-	}
-	if err := record(o.now()); err != nil {
-		return "", fmt.Errorf("recording the attempt: %w", err)
-	}
-	opts := append(msgOptions(m), slack.MsgOptionMetadata(slack.SlackMetadata{
+// PostKeyed posts m with its key in the metadata (chat.postMessage).
+func (c Client) PostKeyed(ctx context.Context, m sellerbot.Message) (string, error) {
+	opts := append(MsgOptions(m), slack.MsgOptionMetadata(slack.SlackMetadata{
 		EventType: MetadataType, EventPayload: map[string]any{"key": m.Key},
 	}))
-	_, ts, err := o.Client.PostMessageContext(ctx, m.Channel, opts...)
+	_, ts, err := c.API.PostMessageContext(ctx, m.Channel, opts...)
 	if err != nil {
 		return "", Classify(err)
 	}
 	return ts, nil
 }
 
-// FindAfter waits until a post tried at at can no longer land, then looks
-// for the message with key in channel (a user id: the DM with the bot).
-func (o *Once) FindAfter(ctx context.Context, channel string, at time.Time, key string) (string, bool, error) {
-	if d := sellerbot.LandWait(at, o.now(), o.LandWithin); d > 0 {
-		if err := o.sleep(ctx, d); err != nil {
-			return "", false, err
-		}
-	}
-	return o.Find(ctx, channel, at.Add(-5*time.Minute), key)
-}
-
-// Find looks in channel, from since on, for a message posted with key.
-func (o *Once) Find(ctx context.Context, channel string, since time.Time, key string) (string, bool, error) {
+// FindKeyed looks through a channel's history (conversations.history; for
+// a user id, the bot's DM with that user) for a message with key.
+func (c Client) FindKeyed(ctx context.Context, channel string, since time.Time, key string) (string, bool, error) {
 	if strings.HasPrefix(channel, "U") || strings.HasPrefix(channel, "W") {
-		ch, _, _, err := o.Client.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{channel}, ReturnIM: true})
+		ch, _, _, err := c.API.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{channel}, ReturnIM: true})
 		if err != nil {
 			return "", false, fmt.Errorf("opening the DM with %s: %w", channel, Classify(err))
 		}
 		channel = ch.ID
 	}
-	ts, found, err := findByMetadata(ctx, o.Client, channel, since, key)
+	ts, found, err := findByMetadata(ctx, c.API, channel, since, key)
 	if err != nil {
 		return "", false, Classify(err)
 	}

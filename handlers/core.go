@@ -1,7 +1,10 @@
-// Package handlers holds what the bot does for each message, slash command
-// and button: answer questions, record feedback, hand questions to a
-// person. Handlers see typed inputs, never the transport, so each can be
-// called from a plain Go test.
+// Package handlers holds what the bot does for each message, slash command,
+// button and modal, by job: FAQ answers questions and records feedback,
+// Handoffs passes questions to a person, Requests files and tracks the
+// request forms, OrderAlerts manages the unconfirmed-order alerts. Each job
+// has only its own dependencies and renders its own Slack blocks; Handlers
+// routes to them by one table (routes.go). Handlers see typed inputs, never
+// the transport, so each can be called from a plain Go test.
 package handlers
 
 import (
@@ -16,23 +19,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/sellerbot/sellerbot"
-	"github.com/sellerbot/sellerbot/forms"
-	"github.com/sellerbot/sellerbot/knowledge"
-	"github.com/sellerbot/sellerbot/llm"
 )
-
-// Answerer finds answers in the knowledge base.
-type Answerer interface {
-	AskInContext(question, context string) knowledge.Answer
-	Article(id string) (*knowledge.Article, bool)
-}
-
-// Assistant answers with the language model when one is configured
-// (*llm.Engine is one); without it the knowledge base answers alone.
-type Assistant interface {
-	Answer(ctx context.Context, question, context string) llm.Result
-	Generates() bool // answers are slow enough for a placeholder
-}
 
 // Outgoing is a message the bot sends.
 type Outgoing = sellerbot.Message
@@ -48,34 +35,12 @@ type Slack interface {
 	OpenView(ctx context.Context, triggerID string, view slack.ModalViewRequest) error
 	UpdateView(ctx context.Context, viewID, hash string, view slack.ModalViewRequest) error
 	IsMember(ctx context.Context, channel, user string) (bool, error)
-	// FindPosted looks in channel (a user id means the DM with the bot),
-	// from since on, for a message posted with Key key.
-	FindPosted(ctx context.Context, channel string, since time.Time, key string) (ts string, found bool, err error)
 }
 
-// Mail is an e-mail copy of a request.
-type Mail struct {
-	To, ReplyTo, Subject, Body string
-	ID                         string // the request id: a stable Message-ID, so a resend is recognizable
-}
-
-// Mailer sends e-mail. retry says whether a failure may pass if tried later.
-type Mailer interface {
-	Send(ctx context.Context, m Mail) (retry bool, err error)
-}
-
-// Store keeps feedback, declines, hand-offs and conversation turns.
-type Store interface {
-	AddFeedback(sellerbot.Feedback) error
-	AddDecline(sellerbot.Decline) error
-	Feedback() ([]sellerbot.Feedback, error)
-	Declines() ([]sellerbot.Decline, error)
-	// CreateHandoff files a hand-off; while one with the same Key is open
-	// it returns that one, created false.
-	CreateHandoff(sellerbot.Handoff) (ho sellerbot.Handoff, created bool, err error)
-	UpdateHandoff(id string, fn func(*sellerbot.Handoff) error) (sellerbot.Handoff, error)
-	SaveTurn(key string, t sellerbot.Turn) error
-	LastTurn(key string) (sellerbot.Turn, bool, error)
+// Poster posts a keyed message exactly once (slackpost.Once is one): hand-offs
+// use it, so a retried click after a crash finds the first post.
+type Poster interface {
+	Post(ctx context.Context, m sellerbot.Message, last sellerbot.Attempt, record func(at time.Time) error) (string, error)
 }
 
 // Counters receives what happened, for /metrics.
@@ -124,52 +89,35 @@ type Action struct {
 	ViewValues     map[string]string // the modal's current entries by block id
 }
 
-// Handlers does the bot's work. The zero value is not usable: set KB,
-// Slack and Store.
-type Handlers struct {
-	KB         Answerer
-	Assistant  Assistant // optional: hybrid retrieval and generated answers
-	Slack      Slack
-	Store      Store
-	Respond    func(ctx context.Context, url string, msg *slack.WebhookMessage) error // posts to a response_url
-	OpsChannel string                                                                 // the support team's channel
-	Admins     map[string]bool
-	Limit      *RateLimiter // per-user question limit; nil means none
-	Counters   Counters     // may be nil
-	Log        *slog.Logger
-	Now        func() time.Time // defaults to time.Now; tests replace it
-
-	Requests  RequestStore          // filed request forms
-	Orders    OrderStore            // order alerts; nil turns /order-alerts off
-	BotUserID string                // the bot's own user id, to check it is in a channel
-	Mailer    Mailer                // optional: e-mails each request to its destination
-	MailTo    map[forms.Kind]string // per-form destination overriding the form's default
-
+// Core is what every job needs: Slack, the clock, the log and counters.
+// The jobs share one.
+type Core struct {
+	Slack    Slack
+	Respond  func(ctx context.Context, url string, msg *slack.WebhookMessage) error // posts to a response_url
+	Log      *slog.Logger
+	Counters Counters         // may be nil
+	Now      func() time.Time // defaults to time.Now; tests replace it
 	// LandWithin is how long after it was sent a post may still reach
-	// Slack (the Web API client's timeout and a margin): a post attempted
-	// before a crash is looked for only after that. Zero:
+	// Slack (the Web API client's timeout and a margin). Zero:
 	// sellerbot.DefaultLandWithin.
 	LandWithin time.Duration
-	Sleep      func(ctx context.Context, d time.Duration) error // defaults to a timer; tests replace it
-
-	locks keyedMutex // one delivery at a time per request
 }
 
-func (h *Handlers) now() time.Time {
+func (h *Core) now() time.Time {
 	if h.Now != nil {
 		return h.Now()
 	}
 	return time.Now()
 }
 
-func (h *Handlers) log() *slog.Logger {
+func (h *Core) log() *slog.Logger {
 	if h.Log != nil {
 		return h.Log
 	}
 	return slog.Default()
 }
 
-func (h *Handlers) count(name string) {
+func (h *Core) count(name string) {
 	if h.Counters != nil {
 		h.Counters.Inc(name)
 	}
@@ -186,7 +134,7 @@ const apology = "죄송합니다. 요청을 처리하는 중 문제가 생겼습
 
 // fail reports a handler's error: the user gets a short Korean message with
 // the 담당자 연결 button, the log gets the whole error.
-func (h *Handlers) fail(ctx context.Context, where string, target replyTarget, question string, err error) {
+func (h *Core) fail(ctx context.Context, where string, target replyTarget, question string, err error) {
 	text := apology
 	var ue userError
 	if errors.As(err, &ue) {
@@ -200,7 +148,7 @@ func (h *Handlers) fail(ctx context.Context, where string, target replyTarget, q
 
 // recovered, deferred by each handler, turns a panic into the same apology
 // as an error: the user is never left without an answer.
-func (h *Handlers) recovered(ctx context.Context, where string, target replyTarget, question string) {
+func (h *Core) recovered(ctx context.Context, where string, target replyTarget, question string) {
 	r := recover()
 	if r == nil {
 		return
@@ -212,9 +160,9 @@ func (h *Handlers) recovered(ctx context.Context, where string, target replyTarg
 }
 
 // tell shows a failure's text with 담당자 연결.
-func (h *Handlers) tell(ctx context.Context, where string, target replyTarget, text, question string) {
+func (h *Core) tell(ctx context.Context, where string, target replyTarget, text, question string) {
 	blocks := []slack.Block{
-		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil),
+		section(text),
 		slack.NewActionBlock("", apologyHandoff(question)),
 	}
 	perr := h.reply(ctx, target, text, blocks, true)
@@ -237,7 +185,7 @@ type replyTarget struct {
 
 // reply posts text (with blocks) to the target. ephemeralOK lets a
 // response_url carry it privately.
-func (h *Handlers) reply(ctx context.Context, t replyTarget, text string, blocks []slack.Block, ephemeralOK bool) error {
+func (h *Core) reply(ctx context.Context, t replyTarget, text string, blocks []slack.Block, ephemeralOK bool) error {
 	if t.responseURL != "" && h.Respond != nil {
 		msg := &slack.WebhookMessage{Text: text}
 		if len(blocks) > 0 {
