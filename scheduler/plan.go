@@ -1,0 +1,188 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/sellerbot/sellerbot/orders"
+)
+
+// WindowFor returns the window of the slot firing at at: (previous fire, at].
+func (a *Alerter) WindowFor(at time.Time) (orders.Window, error) {
+	prev, ok := Prev(a.Schedule, at)
+	if !ok {
+		return orders.Window{}, fmt.Errorf("no fire time before %s within a year", at.Format(time.RFC3339))
+	}
+	return orders.Window{Start: prev, End: at}, nil
+}
+
+// lateAfter is how long after its fire time an alert counts as late
+// (지연 발송).
+const lateAfter = 10 * time.Minute
+
+func (a *Alerter) fireLatest(ctx context.Context) error {
+	now := a.now()
+	latest, ok := Latest(a.Schedule, now)
+	if !ok {
+		return nil
+	}
+	lastKey, any, err := a.Store.LastSlot()
+	if err != nil {
+		return err
+	}
+	if any && lastKey >= orders.SlotKey(latest) {
+		return nil // planned already
+	}
+	age := now.Sub(latest)
+	if age > a.Grace {
+		if a.noteSkipped(latest) {
+			a.count("alert_slots_skipped")
+			a.log().Warn("missed alert slot is too old to send late; skipped", "slot", orders.SlotKey(latest), "age", age.Round(time.Second).String(), "grace", a.Grace.String())
+		}
+		return nil
+	}
+	if any {
+		// Slots between the last planned one and the latest are not sent:
+		// a late alert for an old window would mislead more than help.
+		for t, ok := Prev(a.Schedule, latest); ok && orders.SlotKey(t) > lastKey; t, ok = Prev(a.Schedule, t) {
+			if a.noteSkipped(t) {
+				a.count("alert_slots_skipped")
+				a.log().Warn("missed alert slot skipped (only the latest is sent late)", "slot", orders.SlotKey(t))
+			}
+		}
+	}
+	return a.fire(ctx, latest, age > time.Minute)
+}
+
+// noteSkipped reports whether a skipped slot is new to the log (the tick
+// runs every minute; say it once).
+func (a *Alerter) noteSkipped(t time.Time) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.skipped == nil {
+		a.skipped = map[string]bool{}
+	}
+	k := orders.SlotKey(t)
+	if a.skipped[k] {
+		return false
+	}
+	a.skipped[k] = true
+	return true
+}
+
+// finishOpen completes the alerts left open, slot by slot. Alerts of a
+// slot older than Grace are not sent any more: one in flight is looked up
+// (recorded sent if Slack has it), the others expire.
+func (a *Alerter) finishOpen(ctx context.Context) error {
+	open, err := a.Store.OpenSends()
+	if err != nil {
+		return fmt.Errorf("reading unfinished alerts: %w", err)
+	}
+	bySlot := map[string][]orders.Send{}
+	var keys []string
+	for _, s := range open {
+		if _, seen := bySlot[s.Slot]; !seen {
+			keys = append(keys, s.Slot)
+		}
+		bySlot[s.Slot] = append(bySlot[s.Slot], s)
+	}
+	sort.Strings(keys)
+	var errs []error
+	for _, k := range keys {
+		slot, err := a.Store.Slot(k)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if a.now().Sub(slot.At) > a.Grace {
+			a.expire(ctx, slot, bySlot[k])
+			continue
+		}
+		a.log().Info("finishing open alerts", "slot", k, "alerts", len(bySlot[k]))
+		if err := a.sendSlot(ctx, slot, bySlot[k]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// expire closes the open alerts of a slot too old to send.
+func (a *Alerter) expire(ctx context.Context, slot orders.Slot, open []orders.Send) {
+	for _, s := range open {
+		if s.State == orders.SendSending && a.settle(ctx, s.At) == nil {
+			if ts, found, err := a.Slack.FindAlert(ctx, s.Channel, s.At.Add(-5*time.Minute), s.Key()); err == nil && found {
+				a.finish(s.Key(), orders.SendSent, ts, "", s.Count)
+				continue
+			}
+		}
+		a.count("alerts_expired")
+		a.finish(s.Key(), orders.SendSkipped, "", "expired: older than SELLERBOT_ALERT_GRACE", 0)
+	}
+	a.log().Warn("open alerts of an old slot expired, not sent", "slot", slot.Key(), "alerts", len(open))
+}
+
+// Fire plans the slot at at (once: a slot planned before is resumed) and
+// sends its alerts.
+func (a *Alerter) Fire(ctx context.Context, at time.Time, delayed bool) error {
+	a.running.Lock()
+	defer a.running.Unlock()
+	return a.fire(ctx, at, delayed)
+}
+
+func (a *Alerter) fire(ctx context.Context, at time.Time, delayed bool) error {
+	w, err := a.WindowFor(at)
+	if err != nil {
+		return err
+	}
+	slot := orders.Slot{At: at, Window: w, Delayed: delayed}
+	subs, err := a.Store.Subscriptions()
+	if err != nil {
+		return fmt.Errorf("reading subscriptions: %w", err)
+	}
+	// Every subscribed channel gets a record; the count is taken when each
+	// alert is sent, so orders that arrive late (posted after the fire
+	// time) are counted and orders confirmed meanwhile drop out. Nothing
+	// left to confirm: no message (skipped).
+	sends := make([]orders.Send, 0, len(subs))
+	for _, s := range subs {
+		sends = append(sends, orders.Send{Seller: s.Seller, Channel: s.Channel, State: orders.SendPending, At: a.now()})
+	}
+	created, err := a.Store.PlanSlot(slot, sends)
+	if err != nil {
+		return fmt.Errorf("planning slot %s: %w", slot.Key(), err)
+	}
+	if !created {
+		if slot, err = a.Store.Slot(slot.Key()); err != nil {
+			return err
+		}
+	} else {
+		a.count("alert_slots")
+		a.log().Info("alert slot planned", "slot", slot.Key(), "window", w.String(), "channels", len(sends), "delayed", delayed)
+	}
+	if a.Retention > 0 {
+		if n, err := a.Store.PruneOrders(a.now().Add(-a.Retention)); err != nil {
+			a.log().Error("pruning old orders failed", "err", err)
+		} else if n > 0 {
+			a.log().Info("old orders pruned", "orders", n)
+		}
+		if n, err := a.Store.PruneAlertLog(a.now().Add(-a.Retention)); err != nil {
+			a.log().Error("pruning the alert log failed", "err", err)
+		} else if n > 0 {
+			a.log().Info("old alert records pruned", "records", n)
+		}
+	}
+	all, err := a.Store.SlotSends(slot.Key())
+	if err != nil {
+		return err
+	}
+	var open []orders.Send
+	for _, s := range all {
+		if !s.State.Done() {
+			open = append(open, s)
+		}
+	}
+	return a.sendSlot(ctx, slot, open)
+}
