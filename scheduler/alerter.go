@@ -80,14 +80,10 @@ type Alerter struct {
 	// looked for only after that. Zero: sellerbot.DefaultLandWithin.
 	LandWithin time.Duration
 
-	mu         sync.Mutex
-	global     *rate.Limiter
-	channels   map[string]*rate.Limiter
-	pauseUntil time.Time            // a workspace-wide 429 pauses every worker
-	chanPause  map[string]time.Time // a channel's 429 pauses that channel
-	recent429  map[string]time.Time // channels that got a 429, and when
-	skipped    map[string]bool      // skipped slots already logged
-	running    sync.Mutex           // one run at a time
+	running sync.Mutex // one run at a time; guards what follows
+	limit   *Limiter   // paces the posts; made by the first run
+	mu      sync.Mutex
+	skipped map[string]bool // skipped slots already logged
 }
 
 func (a *Alerter) now() time.Time {
@@ -95,6 +91,14 @@ func (a *Alerter) now() time.Time {
 		return a.Now()
 	}
 	return time.Now()
+}
+
+// pacer makes the Limiter at the first run, from PerChannel, GlobalRate
+// and the Alerter's clock; a.running is held.
+func (a *Alerter) pacer() {
+	if a.limit == nil {
+		a.limit = NewLimiter(a.PerChannel, a.GlobalRate, a.now, a.sleep)
+	}
 }
 
 func (a *Alerter) log() *slog.Logger {
@@ -180,6 +184,7 @@ func (a *Alerter) CatchUp(ctx context.Context) error { return a.Tick(ctx) }
 func (a *Alerter) Tick(ctx context.Context) error {
 	a.running.Lock()
 	defer a.running.Unlock()
+	a.pacer()
 	var errs []error
 	if err := a.finishOpen(ctx); err != nil {
 		errs = append(errs, err)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -101,11 +102,37 @@ func (f *fakeSlack) postsTo(channel string) []Message {
 }
 
 type fixture struct {
-	a      *Alerter
-	store  *boltstore.Store
-	slack  *fakeSlack
-	now    time.Time
-	sleeps []time.Duration
+	a     *Alerter
+	store *boltstore.Store
+	slack *fakeSlack
+
+	mu      sync.Mutex // the workers read the clock and sleep at once
+	now     time.Time
+	sleeps  []time.Duration
+	advance bool // a sleep moves the clock on
+}
+
+func (f *fixture) clock() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.now
+}
+
+// sleep records the wait (and passes it, when advance is set) at once.
+func (f *fixture) sleep(_ context.Context, d time.Duration) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sleeps = append(f.sleeps, d)
+	if f.advance {
+		f.now = f.now.Add(d)
+	}
+	return nil
+}
+
+func (f *fixture) waits() []time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]time.Duration(nil), f.sleeps...)
 }
 
 func newFixture(t *testing.T, now string) *fixture {
@@ -120,8 +147,7 @@ func newFixture(t *testing.T, now string) *fixture {
 	f.a = &Alerter{
 		Store: st, Slack: f.slack, Schedule: sched, Spec: DefaultSpec, Grace: 3 * time.Hour,
 		OpsChannel: "C0OPS", PerChannel: time.Millisecond, Workers: 4, MaxTries: 4,
-		Log: slog.New(slog.NewTextHandler(testLogOut, nil)), Now: func() time.Time { return f.now },
-		Sleep: func(_ context.Context, d time.Duration) error { f.sleeps = append(f.sleeps, d); return nil },
+		Log: slog.New(slog.NewTextHandler(testLogOut, nil)), Now: f.clock, Sleep: f.sleep,
 	}
 	return f
 }
@@ -300,8 +326,8 @@ func TestFailuresAndRetries(t *testing.T) {
 					t.Errorf("C1 alert is %s (%s); want %s", s.State, s.Error, tt.wantState)
 				}
 			}
-			if tt.wantSleep > 0 && !contains(f.sleeps, tt.wantSleep) {
-				t.Errorf("waits %v; want one of %v", f.sleeps, tt.wantSleep)
+			if tt.wantSleep > 0 && !contains(f.waits(), tt.wantSleep) {
+				t.Errorf("waits %v; want one of %v", f.waits(), tt.wantSleep)
 			}
 			reports := f.slack.postsTo("C0OPS")
 			if (len(reports) == 1) != tt.wantReport || len(reports) > 1 {
@@ -319,15 +345,10 @@ func TestFailuresAndRetries(t *testing.T) {
 	}
 }
 
-// contains reports a wait of about d (a pause is measured from when it
-// was set, so a little less).
+// contains reports a wait of d (pauses are measured by the injected
+// clock, so exactly).
 func contains(ds []time.Duration, d time.Duration) bool {
-	for _, x := range ds {
-		if x <= d && x > d-100*time.Millisecond {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(ds, d)
 }
 
 func TestCatchUp(t *testing.T) {

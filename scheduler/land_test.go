@@ -15,12 +15,8 @@ import (
 func TestResumedAlertWaitsUntilItCannotLand(t *testing.T) {
 	f := newFixture(t, "2026-11-23 10:00:30")
 	f.a.LandWithin = 17 * time.Second
-	f.a.Sleep = func(_ context.Context, d time.Duration) error {
-		f.sleeps = append(f.sleeps, d)
-		f.now = f.now.Add(d)
-		return nil
-	}
-	f.slack.clock = func() time.Time { return f.now }
+	f.advance = true
+	f.slack.clock = f.clock
 	f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New))
 	at := kstTime("2026-11-23 10:00:00")
 	w, _ := f.a.WindowFor(at)

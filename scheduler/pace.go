@@ -2,12 +2,15 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"math"
 	"sort"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 
+	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/orders"
 )
 
@@ -57,87 +60,129 @@ func interleave(sends []orders.Send, spacing int) []orders.Send {
 	return out
 }
 
-// spacing is how many sends the global rate allows while one channel
-// waits its turn.
-func (a *Alerter) spacing() int {
-	per := a.PerChannel
-	if per <= 0 {
-		per = time.Second
+// Limiter paces posts to Slack: at most one message a channel every
+// perChannel and a global rate across channels, and it holds a channel, or
+// every channel, for as long as a 429 said. Its clock and sleep are
+// injected (rate.Limiter's own Wait reads time.Now): tokens are reserved
+// at now() and waited for with sleep.
+type Limiter struct {
+	perChannel time.Duration
+	now        func() time.Time
+	sleep      func(ctx context.Context, d time.Duration) error
+
+	mu        sync.Mutex
+	global    *rate.Limiter
+	channels  map[string]*rate.Limiter
+	paused    time.Time            // a workspace-wide 429 holds every channel until then
+	chanPause map[string]time.Time // a channel's 429 holds that channel
+	recent429 map[string]time.Time // channels that got a 429, and when
+}
+
+// NewLimiter paces at one message a channel per perChannel (0: a second,
+// Slack's limit) and global messages a second across channels (0 or
+// rate.Inf: none). now and sleep default to time.Now and sellerbot.Sleep.
+func NewLimiter(perChannel time.Duration, global rate.Limit, now func() time.Time, sleep func(context.Context, time.Duration) error) *Limiter {
+	if perChannel <= 0 {
+		perChannel = time.Second
 	}
-	if a.GlobalRate <= 0 || a.GlobalRate == rate.Inf {
+	if global <= 0 {
+		global = rate.Inf
+	}
+	if now == nil {
+		now = time.Now
+	}
+	if sleep == nil {
+		sleep = sellerbot.Sleep
+	}
+	return &Limiter{
+		perChannel: perChannel, now: now, sleep: sleep,
+		global: rate.NewLimiter(global, 1), channels: map[string]*rate.Limiter{},
+		chanPause: map[string]time.Time{}, recent429: map[string]time.Time{},
+	}
+}
+
+// Spacing is how many messages the global rate allows while one channel
+// waits its turn (see interleave).
+func (l *Limiter) Spacing() int {
+	g := l.global.Limit()
+	if g == rate.Inf {
 		return 1
 	}
-	return max(1, int(math.Ceil(per.Seconds()*float64(a.GlobalRate))))
+	return max(1, int(math.Ceil(l.perChannel.Seconds()*float64(g))))
 }
 
-func (a *Alerter) limiters(channel string) (*rate.Limiter, *rate.Limiter) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.global == nil {
-		g := a.GlobalRate
-		if g <= 0 {
-			g = rate.Inf
-		}
-		a.global = rate.NewLimiter(g, 1)
-		a.channels = map[string]*rate.Limiter{}
-	}
-	l := a.channels[channel]
-	if l == nil {
-		per := a.PerChannel
-		if per <= 0 {
-			per = time.Second
-		}
-		l = rate.NewLimiter(rate.Every(per), 1)
-		a.channels[channel] = l
-	}
-	return a.global, l
-}
-
-// pause holds channel until d from now. Slack does not say whether a 429
-// is the channel's limit or the workspace's: when several channels get
-// one within a second, it is the workspace's, and every worker waits.
-func (a *Alerter) pause(channel string, d time.Duration) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	now := time.Now()
+// Pause holds channel for d from now, after Slack answered a post to it
+// with a 429. Slack does not say whether a 429 is the channel's limit or
+// the workspace's: when three channels get one within a second, it is the
+// workspace's, and every channel waits.
+func (l *Limiter) Pause(channel string, d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
 	until := now.Add(d)
-	if a.chanPause == nil {
-		a.chanPause, a.recent429 = map[string]time.Time{}, map[string]time.Time{}
+	if until.After(l.chanPause[channel]) {
+		l.chanPause[channel] = until
 	}
-	if until.After(a.chanPause[channel]) {
-		a.chanPause[channel] = until
-	}
-	a.recent429[channel] = now
+	l.recent429[channel] = now
 	n := 0
-	for ch, t := range a.recent429 {
+	for ch, t := range l.recent429 {
 		if now.Sub(t) < time.Second {
 			n++
 		} else {
-			delete(a.recent429, ch)
+			delete(l.recent429, ch)
 		}
 	}
-	if n >= 3 && until.After(a.pauseUntil) {
-		a.pauseUntil = until
+	if n >= 3 && until.After(l.paused) {
+		l.paused = until
 	}
 }
 
-// waitTurn waits for a pause, the channel's limit and the global limit.
-func (a *Alerter) waitTurn(ctx context.Context, channel string) error {
-	a.mu.Lock()
-	until := a.pauseUntil
-	if c := a.chanPause[channel]; c.After(until) {
+// WaitPause waits until neither channel nor the workspace is held by a
+// 429 (before a lookup, which takes no turn).
+func (l *Limiter) WaitPause(ctx context.Context, channel string) error {
+	l.mu.Lock()
+	until := l.paused
+	if c := l.chanPause[channel]; c.After(until) {
 		until = c
 	}
-	wait := time.Until(until)
-	a.mu.Unlock()
-	if wait > 0 {
-		if err := a.sleep(ctx, wait); err != nil {
+	l.mu.Unlock()
+	if d := until.Sub(l.now()); d > 0 {
+		return l.sleep(ctx, d)
+	}
+	return nil
+}
+
+// Wait waits for a pause, then the channel's turn, then the global one.
+func (l *Limiter) Wait(ctx context.Context, channel string) error {
+	if err := l.WaitPause(ctx, channel); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	perChannel := l.channels[channel]
+	if perChannel == nil {
+		perChannel = rate.NewLimiter(rate.Every(l.perChannel), 1)
+		l.channels[channel] = perChannel
+	}
+	l.mu.Unlock()
+	if err := l.take(ctx, perChannel); err != nil {
+		return err
+	}
+	return l.take(ctx, l.global)
+}
+
+// take waits for one token of r by the injected clock; a wait cut short
+// by ctx gives the token back.
+func (l *Limiter) take(ctx context.Context, r *rate.Limiter) error {
+	now := l.now()
+	res := r.ReserveN(now, 1)
+	if !res.OK() { // cannot happen with a burst of 1 and a rate above 0
+		return errors.New("scheduler: the rate limit allows no message")
+	}
+	if d := res.DelayFrom(now); d > 0 {
+		if err := l.sleep(ctx, d); err != nil {
+			res.CancelAt(l.now())
 			return err
 		}
 	}
-	global, perChannel := a.limiters(channel)
-	if err := perChannel.Wait(ctx); err != nil {
-		return err
-	}
-	return global.Wait(ctx)
+	return nil
 }

@@ -129,6 +129,7 @@ func (a *Alerter) expire(ctx context.Context, slot orders.Slot, open []orders.Se
 func (a *Alerter) Fire(ctx context.Context, at time.Time, delayed bool) error {
 	a.running.Lock()
 	defer a.running.Unlock()
+	a.pacer()
 	return a.fire(ctx, at, delayed)
 }
 

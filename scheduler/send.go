@@ -36,7 +36,7 @@ func (a *Alerter) sendSlot(ctx context.Context, slot orders.Slot, open []orders.
 	}
 	// Interleave channels so a channel with many sellers does not hold the
 	// workers on its per-channel limit.
-	for _, s := range interleave(open, a.spacing()) {
+	for _, s := range interleave(open, a.limit.Spacing()) {
 		select {
 		case work <- s:
 		case <-ctx.Done():
@@ -115,7 +115,7 @@ func (a *Alerter) sendOne(ctx context.Context, slot orders.Slot, s orders.Send, 
 			a.finish(key, orders.SendSkipped, "", "", 0)
 			return
 		}
-		if a.waitTurn(ctx, s.Channel) != nil {
+		if a.limit.Wait(ctx, s.Channel) != nil {
 			return
 		}
 		counted := !rateLimited
@@ -148,7 +148,7 @@ func (a *Alerter) sendOne(ctx context.Context, slot orders.Slot, s orders.Send, 
 			// 429: Slack did not post it. Everyone waits as told, then this
 			// alert is posted again.
 			a.count("alerts_rate_limited")
-			a.pause(s.Channel, rl.RetryAfter)
+			a.limit.Pause(s.Channel, rl.RetryAfter)
 			rateLimited = true
 			s.State = orders.SendPending
 			continue
@@ -172,7 +172,7 @@ func (a *Alerter) retryOrFail(ctx context.Context, lg *slog.Logger, key string, 
 	var rl *slack.RateLimitedError
 	if errors.As(err, &rl) { // told when to come back: not a failure
 		a.count("alerts_rate_limited")
-		a.pause(s.Channel, rl.RetryAfter)
+		a.limit.Pause(s.Channel, rl.RetryAfter)
 		return a.sleep(ctx, rl.RetryAfter) != nil
 	}
 	a.count("alert_errors")
