@@ -12,7 +12,6 @@ import (
 
 	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/handlers"
-	"github.com/sellerbot/sellerbot/scheduler"
 )
 
 // NewSlackClient builds the Web API client serve uses: it retries 429
@@ -201,35 +200,7 @@ func (c *MemberCache) isMember(ctx context.Context, channel, user string, fetch 
 	return members[user], nil
 }
 
-// AlertAPI posts order alerts. Its client must not retry posts by itself
-// (see NewAlertClient): the scheduler retries, looking first, so a post
-// that went through despite an error is not sent twice.
-type AlertAPI struct {
-	Client *slack.Client
-}
-
 // NewAlertClient is a Web API client without automatic retries.
 func NewAlertClient(botToken, apiURL string, httpClient *http.Client) *slack.Client {
 	return slack.New(botToken, slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(httpClient))
-}
-
-// PostMessage posts m, with its key in the message metadata.
-func (a AlertAPI) PostMessage(ctx context.Context, m scheduler.Message) (string, error) {
-	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false)}
-	if len(m.Blocks) > 0 {
-		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
-	}
-	if m.Key != "" {
-		opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{
-			EventType: scheduler.MetadataType, EventPayload: map[string]any{"key": m.Key},
-		}))
-	}
-	_, ts, err := a.Client.PostMessageContext(ctx, m.Channel, opts...)
-	return ts, err
-}
-
-// FindAlert looks through the channel's history since since for a
-// message carrying key in its metadata (conversations.history).
-func (a AlertAPI) FindAlert(ctx context.Context, channel string, since time.Time, key string) (string, bool, error) {
-	return findByMetadata(ctx, a.Client, channel, since, key)
 }

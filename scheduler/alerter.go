@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
-	"github.com/slack-go/slack"
 	"golang.org/x/time/rate"
 
 	"github.com/sellerbot/sellerbot"
@@ -34,34 +33,25 @@ type Store interface {
 	PruneAlertLog(before time.Time) (int, error)
 }
 
-// Message is an alert or a report to post.
-type Message struct {
-	Channel string
-	Text    string
-	Blocks  []slack.Block
-	Key     string // alert key carried in the message metadata; "" for none
-}
-
-// Slack posts alerts and finds out whether one was posted. Posting must
-// not retry by itself: a retried post that had in fact gone through would
-// be a second alert. The Alerter retries, looking first.
-type Slack interface {
-	PostMessage(ctx context.Context, m Message) (ts string, err error)
-	// FindAlert looks in channel, from since on, for a message whose
-	// metadata carries key.
-	FindAlert(ctx context.Context, channel string, since time.Time, key string) (ts string, found bool, err error)
+// Poster posts a keyed message exactly once (bot.Once): Post calls
+// record with the attempt's time before it posts and, when last says the
+// message was tried before, first looks for it, once that try can no
+// longer land; FindAfter is that lookup alone. It must not retry by
+// itself: a retried post that had in fact gone through would be a second
+// alert. Errors are *sellerbot.PostError where Slack answered; read them
+// with sellerbot.Retryable.
+type Poster interface {
+	Post(ctx context.Context, m sellerbot.Message, last sellerbot.Attempt, record func(at time.Time) error) (ts string, err error)
+	FindAfter(ctx context.Context, channel string, at time.Time, key string) (ts string, found bool, err error)
 }
 
 // Counters receives what happened, for /metrics.
 type Counters interface{ Inc(name string) }
 
-// MetadataType marks the bot's alert messages in Slack.
-const MetadataType = "sellerbot_order_alert"
-
 // Alerter plans and sends the alerts of each slot.
 type Alerter struct {
 	Store      Store
-	Slack      Slack
+	Slack      Poster // alerts and failure reports
 	Schedule   cron.Schedule
 	Spec       string
 	Grace      time.Duration // a missed slot younger than this is sent late (지연 발송)
@@ -73,12 +63,8 @@ type Alerter struct {
 	MaxTries   int // per alert, before it is reported failed
 	Log        *slog.Logger
 	Counters   Counters
-	Now        func() time.Time // defaults to time.Now; tests replace it
-	Sleep      func(ctx context.Context, d time.Duration) error
-	// LandWithin is how long after it was sent a post may still reach
-	// Slack (the client's timeout and a margin): an alert left sending is
-	// looked for only after that. Zero: sellerbot.DefaultLandWithin.
-	LandWithin time.Duration
+	Now        func() time.Time                                 // defaults to time.Now; tests replace it
+	Sleep      func(ctx context.Context, d time.Duration) error // defaults to sellerbot.Sleep
 
 	running sync.Mutex // one run at a time; guards what follows
 	limit   *Limiter   // paces the posts; made by the first run
@@ -119,16 +105,6 @@ func (a *Alerter) sleep(ctx context.Context, d time.Duration) error {
 		return a.Sleep(ctx, d)
 	}
 	return sellerbot.Sleep(ctx, d)
-}
-
-// settle waits until a post attempted at at can no longer land: a slow
-// Slack may post it after its sender gave up or died, and a lookup before
-// then would miss it and post it twice.
-func (a *Alerter) settle(ctx context.Context, at time.Time) error {
-	if d := sellerbot.LandWait(at, a.now(), a.LandWithin); d > 0 {
-		return a.sleep(ctx, d)
-	}
-	return nil
 }
 
 // Run fires on the schedule until ctx ends. Besides the cron runs, a tick

@@ -16,35 +16,63 @@ import (
 	"github.com/robfig/cron/v3"
 	"github.com/slack-go/slack"
 
+	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/boltstore"
 	"github.com/sellerbot/sellerbot/internal/slackfake"
 	"github.com/sellerbot/sellerbot/orders"
 )
 
-// fakeSlack is an in-memory Slack: it keeps posts with their metadata key
-// and fails as scripted. Every post is checked by the strict fake's rules
+// fakeSlack is an in-memory Slack behind the Poster's contract (as
+// bot.Once keeps it): it keeps posts with their metadata key, records the
+// attempt before a post, looks for a message tried before once that try
+// can no longer land, and fails as scripted, with the errors the Slack
+// adapter would classify. Every post is checked by the strict fake's rules
 // (alerts mention nobody): what Slack refuses is refused.
 type fakeSlack struct {
 	t       testing.TB
 	mu      sync.Mutex
-	posts   []Message
+	posts   []sellerbot.Message
 	ts      int
 	fail    map[string][]error // per channel: errors returned by the next posts
 	ghost   map[string]bool    // per channel: the next post goes through but reports an error
-	onPost  func(m Message)
+	onPost  func(m sellerbot.Message)
 	lookups int
 	// late posts: index -> when they land (a slow Slack), by clock
-	visibleAt map[int]time.Time
-	clock     func() time.Time
-	lookedAt  []time.Time
+	visibleAt  map[int]time.Time
+	clock      func() time.Time
+	sleep      func(ctx context.Context, d time.Duration) error
+	landWithin time.Duration
+	lookedAt   []time.Time
 }
 
-func (f *fakeSlack) PostMessage(_ context.Context, m Message) (string, error) {
+// The errors the Slack adapter makes of Slack's answers (bot.Classify).
+func rateLimited(d time.Duration) error {
+	return &sellerbot.PostError{Code: "ratelimited", RetryAfter: d, Retry: true}
+}
+
+func serverError(status int) error {
+	return &sellerbot.PostError{Code: fmt.Sprintf("http_%d", status), Retry: true, MayHavePosted: true}
+}
+
+func refused(code string) error { return &sellerbot.PostError{Code: code} }
+
+func (f *fakeSlack) Post(ctx context.Context, m sellerbot.Message, last sellerbot.Attempt, record func(time.Time) error) (string, error) {
+	if m.Key == "" {
+		f.t.Errorf("a post to %s without a key", m.Channel)
+	}
+	if last.Tried {
+		if ts, found, err := f.FindAfter(ctx, m.Channel, last.At, m.Key); err != nil || found {
+			return ts, err
+		}
+	}
+	if err := record(f.clock()); err != nil {
+		return "", err
+	}
 	if err := slackfake.Allow().Blocks(m.Text, m.Blocks); err != nil {
 		f.t.Errorf("chat.postMessage to %s: %v", m.Channel, err)
 		var b *slackfake.Breach
 		if errors.As(err, &b) && b.Limit() {
-			return "", slack.SlackErrorResponse{Err: b.Code}
+			return "", refused(b.Code)
 		}
 	}
 	f.mu.Lock()
@@ -64,22 +92,26 @@ func (f *fakeSlack) PostMessage(_ context.Context, m Message) (string, error) {
 		hook(m)
 	}
 	if ghost {
-		return "", slack.StatusCodeError{Code: 502, Status: "502 Bad Gateway"}
+		return "", serverError(502)
 	}
 	return ts, nil
 }
 
-func (f *fakeSlack) FindAlert(_ context.Context, channel string, _ time.Time, key string) (string, bool, error) {
+// FindAfter waits, as bot.Once does, until a post tried at at can no
+// longer land, then looks.
+func (f *fakeSlack) FindAfter(ctx context.Context, channel string, at time.Time, key string) (string, bool, error) {
+	if d := sellerbot.LandWait(at, f.clock(), f.landWithin); d > 0 {
+		if err := f.sleep(ctx, d); err != nil {
+			return "", false, err
+		}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.lookups++
-	var at time.Time
-	if f.clock != nil {
-		at = f.clock()
-		f.lookedAt = append(f.lookedAt, at)
-	}
+	now := f.clock()
+	f.lookedAt = append(f.lookedAt, now)
 	for i, p := range f.posts {
-		if v, late := f.visibleAt[i]; late && at.Before(v) {
+		if v, late := f.visibleAt[i]; late && now.Before(v) {
 			continue // still on its way
 		}
 		if p.Channel == channel && p.Key == key {
@@ -89,10 +121,10 @@ func (f *fakeSlack) FindAlert(_ context.Context, channel string, _ time.Time, ke
 	return "", false, nil
 }
 
-func (f *fakeSlack) postsTo(channel string) []Message {
+func (f *fakeSlack) postsTo(channel string) []sellerbot.Message {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out []Message
+	var out []sellerbot.Message
 	for _, p := range f.posts {
 		if p.Channel == channel {
 			out = append(out, p)
@@ -143,7 +175,8 @@ func newFixture(t *testing.T, now string) *fixture {
 	}
 	t.Cleanup(func() { st.Close() })
 	sched, _ := ParseSpec(DefaultSpec)
-	f := &fixture{store: st, slack: &fakeSlack{t: t, fail: map[string][]error{}, ghost: map[string]bool{}}, now: kstTime(now)}
+	f := &fixture{store: st, now: kstTime(now)}
+	f.slack = &fakeSlack{t: t, fail: map[string][]error{}, ghost: map[string]bool{}, clock: f.clock, sleep: f.sleep}
 	f.a = &Alerter{
 		Store: st, Slack: f.slack, Schedule: sched, Spec: DefaultSpec, Grace: 3 * time.Hour,
 		OpsChannel: "C0OPS", PerChannel: time.Millisecond, Workers: 4, MaxTries: 4,
@@ -260,7 +293,7 @@ func TestStatusAtSendTimeCounts(t *testing.T) {
 	f.subscribe(t, "alpha", "C1")
 	f.subscribe(t, "zeta", "C9") // sent after C1 (channels in order)
 	f.a.Workers = 1
-	f.slack.onPost = func(m Message) {
+	f.slack.onPost = func(m sellerbot.Message) {
 		if m.Channel == "C1" { // meanwhile zeta confirms its order, alpha one of two
 			f.orders(t, order("Z1", "zeta", "2026-11-23 12:00:00", orders.Confirmed))
 		}
@@ -287,20 +320,20 @@ func TestFailuresAndRetries(t *testing.T) {
 		wantReport bool
 	}{
 		{"429 waits Retry-After and posts once", func(f *fixture) {
-			f.slack.fail["C1"] = []error{&slack.RateLimitedError{RetryAfter: 3 * time.Second}}
+			f.slack.fail["C1"] = []error{rateLimited(3 * time.Second)}
 		}, 1, orders.SendSent, 3 * time.Second, false},
 		{"5xx is retried with backoff", func(f *fixture) {
-			f.slack.fail["C1"] = []error{slack.StatusCodeError{Code: 500, Status: "500"}, slack.StatusCodeError{Code: 503, Status: "503"}}
+			f.slack.fail["C1"] = []error{serverError(500), serverError(503)}
 		}, 1, orders.SendSent, 500 * time.Millisecond, false},
 		{"a post that went through despite an error is not repeated", func(f *fixture) {
 			f.slack.ghost["C1"] = true
 		}, 1, orders.SendSent, 500 * time.Millisecond, false},
 		{"channel_not_found fails at once and is reported", func(f *fixture) {
-			f.slack.fail["C1"] = []error{slack.SlackErrorResponse{Err: "channel_not_found"}}
+			f.slack.fail["C1"] = []error{refused("channel_not_found")}
 		}, 0, orders.SendFailed, 0, true},
 		{"persistent 5xx gives up and is reported", func(f *fixture) {
 			for range 10 {
-				f.slack.fail["C1"] = append(f.slack.fail["C1"], slack.StatusCodeError{Code: 500, Status: "500"})
+				f.slack.fail["C1"] = append(f.slack.fail["C1"], serverError(500))
 			}
 		}, 0, orders.SendFailed, 500 * time.Millisecond, true},
 	}
@@ -410,7 +443,7 @@ func TestResumeAfterCrash(t *testing.T) {
 		{Seller: "beta", Channel: "C2", State: orders.SendSending, Attempts: 1},  // did not
 		{Seller: "gamma", Channel: "C3", State: orders.SendPending},              // never tried
 	})
-	f.slack.posts = append(f.slack.posts, Message{Channel: "C1", Key: orders.SendKey(slot.Key(), "alpha", "C1")})
+	f.slack.posts = append(f.slack.posts, sellerbot.Message{Channel: "C1", Key: orders.SendKey(slot.Key(), "alpha", "C1")})
 	if err := f.a.CatchUp(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -489,8 +522,8 @@ func TestTickRobustness(t *testing.T) {
 		at := kstTime("2026-11-23 10:00:00")
 		w, _ := f.a.WindowFor(at)
 		f.store.PlanSlot(orders.Slot{At: at, Window: w}, []orders.Send{{Seller: "beta", Channel: "CGONE", State: orders.SendPending}})
-		f.slack.fail["CGONE"] = []error{slack.SlackErrorResponse{Err: "channel_not_found"}}
-		f.slack.fail["C0OPS"] = []error{slack.SlackErrorResponse{Err: "not_in_channel"}, slack.StatusCodeError{Code: 503, Status: "503"}}
+		f.slack.fail["CGONE"] = []error{refused("channel_not_found")}
+		f.slack.fail["C0OPS"] = []error{refused("not_in_channel"), serverError(503)}
 		f.a.Tick(context.Background())
 		if got := f.slack.postsTo("C1"); len(got) != 1 || !strings.Contains(got[0].Text, "(지연 발송)") {
 			t.Errorf("the 15:00 slot: %v; want one late alert", got)
@@ -510,7 +543,7 @@ func TestTickRobustness(t *testing.T) {
 		w, _ := f.a.WindowFor(at)
 		f.store.PlanSlot(orders.Slot{At: at, Window: w, ReportTried: true}, []orders.Send{{Seller: "beta", Channel: "CGONE", State: orders.SendFailed, Error: "channel_not_found"}})
 		// The crash came after the report reached Slack, before it was recorded.
-		f.slack.posts = append(f.slack.posts, Message{Channel: "C0OPS", Key: "report|" + orders.SlotKey(at)})
+		f.slack.posts = append(f.slack.posts, sellerbot.Message{Channel: "C0OPS", Key: "report|" + orders.SlotKey(at)})
 		f.a.Tick(context.Background())
 		if got := f.slack.postsTo("C0OPS"); len(got) != 1 {
 			t.Errorf("%d reports; want the one already posted", len(got))
@@ -524,9 +557,9 @@ func TestTickRobustness(t *testing.T) {
 		f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New))
 		f.subscribe(t, "alpha", "C1")
 		for range 6 {
-			f.slack.fail["C1"] = append(f.slack.fail["C1"], &slack.RateLimitedError{RetryAfter: time.Second})
+			f.slack.fail["C1"] = append(f.slack.fail["C1"], rateLimited(time.Second))
 		}
-		f.slack.fail["C1"] = append(f.slack.fail["C1"], slack.StatusCodeError{Code: 500, Status: "500"})
+		f.slack.fail["C1"] = append(f.slack.fail["C1"], serverError(500))
 		f.a.Tick(context.Background())
 		if got := f.slack.postsTo("C1"); len(got) != 1 {
 			t.Errorf("%d alerts; want 1 after six 429s and a 500", len(got))
@@ -567,7 +600,7 @@ func TestTickRobustness(t *testing.T) {
 		f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New))
 		f.subscribe(t, "alpha", "C1")
 		f.subscribe(t, "zeta", "C9") // nothing yet when the slot fires
-		f.slack.onPost = func(m Message) {
+		f.slack.onPost = func(m sellerbot.Message) {
 			if m.Channel == "C1" { // zeta's 09:59 order is posted to the API late
 				f.orders(t, order("Z1", "zeta", "2026-11-23 09:59:00", orders.New))
 			}

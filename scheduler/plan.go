@@ -112,8 +112,8 @@ func (a *Alerter) finishOpen(ctx context.Context) error {
 // expire closes the open alerts of a slot too old to send.
 func (a *Alerter) expire(ctx context.Context, slot orders.Slot, open []orders.Send) {
 	for _, s := range open {
-		if s.State == orders.SendSending && a.settle(ctx, s.At) == nil {
-			if ts, found, err := a.Slack.FindAlert(ctx, s.Channel, s.At.Add(-5*time.Minute), s.Key()); err == nil && found {
+		if s.State == orders.SendSending {
+			if ts, found, err := a.Slack.FindAfter(ctx, s.Channel, s.At, s.Key()); err == nil && found {
 				a.finish(s.Key(), orders.SendSent, ts, "", s.Count)
 				continue
 			}

@@ -49,3 +49,32 @@ func alertText(label string, n int, delayed bool) string {
 
 // escape shows text literally in mrkdwn.
 var escape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace
+
+// maxReported bounds the failures listed in one report.
+const maxReported = 30
+
+// reportText is the ops channel's report of a slot's failed alerts.
+func reportText(slot orders.Slot, failed []orders.Send) string {
+	list := make([]string, 0, min(len(failed), maxReported)+1)
+	for _, s := range failed[:min(len(failed), maxReported)] {
+		list = append(list, fmt.Sprintf("• 업체ID `%s` → <#%s>: %s", s.Seller, s.Channel, escape(reasonKorean(s.Error))))
+	}
+	if len(failed) > maxReported {
+		list = append(list, fmt.Sprintf("…외 %d건", len(failed)-maxReported))
+	}
+	return fmt.Sprintf("⚠️ 미확인 주문 알림 %d건을 보내지 못했습니다 (%s 발송분).\n%s\n봇을 채널에 초대했는지, 채널이 보관되지 않았는지 확인해 주세요.",
+		len(failed), slot.At.In(sellerbot.KST).Format("01/02 15:04"), strings.Join(list, "\n"))
+}
+
+// reasonKorean says why an alert failed, by the error recorded.
+func reasonKorean(code string) string {
+	switch code {
+	case "channel_not_found":
+		return "채널을 찾을 수 없음 (channel_not_found)"
+	case "not_in_channel":
+		return "봇이 채널에 없음 (not_in_channel)"
+	case "is_archived", "channel_is_archived":
+		return "보관된 채널 (is_archived)"
+	}
+	return code
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/sellerbot/sellerbot"
@@ -30,12 +29,10 @@ func (a *Alerter) reportOwed(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// maxReported bounds the failures listed in one report.
-const maxReported = 30
-
 // report tells the ops channel, once per slot, which alerts could not be
-// delivered. The report carries a metadata key and is looked up before a
-// retry, so it is not posted twice either.
+// delivered, once all of them are done. It posts through the Poster with
+// a key ("report|" and the slot), so a report tried before (ReportTried)
+// is looked for before it is posted again: it is not posted twice either.
 func (a *Alerter) report(ctx context.Context, slot orders.Slot) error {
 	cur, err := a.Store.Slot(slot.Key())
 	if err != nil || cur.Reported {
@@ -45,53 +42,27 @@ func (a *Alerter) report(ctx context.Context, slot orders.Slot) error {
 	if err != nil {
 		return err
 	}
-	var failed []string
+	var failed []orders.Send
 	for _, s := range sends {
 		if !s.State.Done() {
 			return nil // not finished yet: reported when it is
 		}
 		if s.State == orders.SendFailed {
-			failed = append(failed, fmt.Sprintf("• 업체ID `%s` → <#%s>: %s", s.Seller, s.Channel, escape(reasonKorean(s.Error))))
+			failed = append(failed, s)
 		}
 	}
 	if len(failed) > 0 && a.OpsChannel != "" {
-		key := "report|" + slot.Key()
-		found := false
-		if cur.ReportTried {
-			if err := a.settle(ctx, cur.ReportTriedAt); err != nil {
-				return err
-			}
-			_, found, err = a.Slack.FindAlert(ctx, a.OpsChannel, slot.At.Add(-time.Minute), key)
-			if err != nil {
-				return fmt.Errorf("looking for an earlier report: %w", err)
-			}
+		last := sellerbot.Attempt{Tried: cur.ReportTried, At: cur.ReportTriedAt}
+		if last.Tried && last.At.IsZero() {
+			last.At = slot.At // tried by a version that kept no time: after the slot
 		}
-		if !found {
-			if err := a.Store.UpdateSlot(slot.Key(), func(s *orders.Slot) error { s.ReportTried, s.ReportTriedAt = true, a.now(); return nil }); err != nil {
-				return err
-			}
-			list := failed
-			if len(list) > maxReported {
-				list = append(list[:maxReported:maxReported], fmt.Sprintf("…외 %d건", len(failed)-maxReported))
-			}
-			text := fmt.Sprintf("⚠️ 미확인 주문 알림 %d건을 보내지 못했습니다 (%s 발송분).\n%s\n봇을 채널에 초대했는지, 채널이 보관되지 않았는지 확인해 주세요.",
-				len(failed), slot.At.In(sellerbot.KST).Format("01/02 15:04"), strings.Join(list, "\n"))
-			if _, err := a.Slack.PostMessage(ctx, Message{Channel: a.OpsChannel, Text: text, Key: key}); err != nil {
-				return fmt.Errorf("reporting failed alerts: %w", err)
-			}
+		record := func(at time.Time) error {
+			return a.Store.UpdateSlot(slot.Key(), func(s *orders.Slot) error { s.ReportTried, s.ReportTriedAt = true, at; return nil })
+		}
+		m := sellerbot.Message{Channel: a.OpsChannel, Text: reportText(slot, failed), Key: "report|" + slot.Key()}
+		if _, err := a.Slack.Post(ctx, m, last, record); err != nil {
+			return fmt.Errorf("reporting failed alerts: %w", err)
 		}
 	}
 	return a.Store.UpdateSlot(slot.Key(), func(s *orders.Slot) error { s.Reported = true; return nil })
-}
-
-func reasonKorean(code string) string {
-	switch code {
-	case "channel_not_found":
-		return "채널을 찾을 수 없음 (channel_not_found)"
-	case "not_in_channel":
-		return "봇이 채널에 없음 (not_in_channel)"
-	case "is_archived", "channel_is_archived":
-		return "보관된 채널 (is_archived)"
-	}
-	return code
 }

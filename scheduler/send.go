@@ -2,15 +2,12 @@ package scheduler
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/slack-go/slack"
-
+	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/orders"
 )
 
@@ -68,142 +65,167 @@ func (a *Alerter) safeSendOne(ctx context.Context, slot orders.Slot, s orders.Se
 	a.sendOne(ctx, slot, s, labels)
 }
 
-// permanent Slack errors: the channel cannot take the alert; retrying
-// will not help.
-var permanent = map[string]bool{
-	"channel_not_found": true, "not_in_channel": true, "is_archived": true, "channel_is_archived": true,
-	"restricted_action": true, "no_permission": true, "invalid_auth": true, "account_inactive": true,
-	"token_revoked": true, "missing_scope": true, "msg_too_long": true, "invalid_blocks": true,
+// delivery is one alert on its way.
+type delivery struct {
+	a     *Alerter
+	slot  orders.Slot
+	s     orders.Send // as last recorded
+	label string
+	lg    *slog.Logger
+	// rateLimited: the last post got a 429, so Slack did not post it and
+	// the next post is not another attempt.
+	rateLimited bool
 }
 
-// sendOne delivers one alert exactly once: it records the attempt before
-// posting, and before any retry of a post that may have gone through it
-// looks for the alert's metadata in the channel.
+// sendOne delivers one alert exactly once. Each turn of its loop: dedup
+// (an alert that may have gone out is looked for, once its post can no
+// longer land), count (nothing left to confirm: skipped), pace, post (the
+// Poster records the attempt first), then record the outcome or decide
+// the retry.
 func (a *Alerter) sendOne(ctx context.Context, slot orders.Slot, s orders.Send, labels map[string]string) {
-	key := s.Key()
-	lg := a.log().With("slot", s.Slot, "seller", s.Seller, "channel", s.Channel)
-	tries := max(a.MaxTries, 1)
-	rateLimited := false // the last post got a 429: not an attempt that counts
+	d := &delivery{a: a, slot: slot, s: s, label: label(labels, s.Seller),
+		lg: a.log().With("slot", s.Slot, "seller", s.Seller, "channel", s.Channel)}
 	for ctx.Err() == nil {
-		if s.State == orders.SendSending {
-			// A post was attempted at s.At (before a crash, or it failed
-			// ambiguously): once it can no longer land, look for it.
-			if a.settle(ctx, s.At) != nil {
-				return
-			}
-			ts, found, err := a.Slack.FindAlert(ctx, s.Channel, s.At.Add(-5*time.Minute), key)
-			if err == nil && found {
-				a.count("alerts_found_after_restart")
-				lg.Info("alert was already posted; recorded", "ts", ts)
-				a.finish(key, orders.SendSent, ts, "", s.Count)
-				return
-			}
-			if err != nil {
-				if a.retryOrFail(ctx, lg, key, &s, err, tries) {
-					return
-				}
-				continue
-			}
+		if d.turn(ctx) {
+			return
 		}
-		n, err := a.Store.CountNew(s.Seller, slot.Window)
+	}
+}
+
+// turn is one try; it reports whether the alert is done for this run.
+func (d *delivery) turn(ctx context.Context) bool {
+	a, key := d.a, d.s.Key()
+	if d.s.State == orders.SendSending {
+		// A post was attempted at s.At (before a crash, or it failed
+		// ambiguously) and may have gone through.
+		if a.limit.WaitPause(ctx, d.s.Channel) != nil {
+			return true
+		}
+		ts, found, err := a.Slack.FindAfter(ctx, d.s.Channel, d.s.At, key)
 		if err != nil {
-			lg.Error("counting orders failed; the next tick retries", "err", err)
-			return
+			return d.failed(ctx, err, false)
 		}
-		if n == 0 {
-			a.count("alerts_skipped_confirmed")
-			a.finish(key, orders.SendSkipped, "", "", 0)
-			return
+		if found {
+			a.count("alerts_found_after_restart")
+			d.lg.Info("alert was already posted; recorded", "ts", ts)
+			a.finish(key, orders.SendSent, ts, "", d.s.Count)
+			return true
 		}
-		if a.limit.Wait(ctx, s.Channel) != nil {
-			return
-		}
-		counted := !rateLimited
-		s, err = a.Store.UpdateSend(key, func(x *orders.Send) error {
-			x.State, x.Count, x.At = orders.SendSending, n, a.now()
+	}
+	n, err := a.Store.CountNew(d.s.Seller, d.slot.Window)
+	if err != nil {
+		d.lg.Error("counting orders failed; the next tick retries", "err", err)
+		return true
+	}
+	if n == 0 {
+		a.count("alerts_skipped_confirmed")
+		a.finish(key, orders.SendSkipped, "", "", 0)
+		return true
+	}
+	if a.limit.Wait(ctx, d.s.Channel) != nil {
+		return true
+	}
+	ts, recorded, err := d.post(ctx, n)
+	switch {
+	case !recorded:
+		d.lg.Error("recording the alert attempt failed; not sent", "err", err)
+		return true
+	case err != nil:
+		return d.failed(ctx, err, true)
+	}
+	a.count("alerts_sent")
+	a.finish(key, orders.SendSent, ts, "", n)
+	return true
+}
+
+// post posts the alert counting n orders; the Poster records the attempt
+// (recorded) before it posts.
+func (d *delivery) post(ctx context.Context, n int) (ts string, recorded bool, err error) {
+	counted := !d.rateLimited
+	d.rateLimited = false
+	shown := d.slot
+	if d.a.now().Sub(d.slot.At) > lateAfter {
+		shown.Delayed = true // resumed long after its time: say so
+	}
+	m := sellerbot.Message{Channel: d.s.Channel, Key: d.s.Key()}
+	m.Text, m.Blocks = AlertMessage(d.label, d.s.Seller, n, shown)
+	// Looked for above, before the count: the post itself need not look.
+	ts, err = d.a.Slack.Post(ctx, m, sellerbot.Attempt{}, func(at time.Time) error {
+		s, err := d.a.Store.UpdateSend(d.s.Key(), func(x *orders.Send) error {
+			x.State, x.Count, x.At = orders.SendSending, n, at
 			if counted {
 				x.Attempts++
 			}
 			return nil
 		})
-		if err != nil {
-			lg.Error("recording the alert attempt failed; not sending", "err", err)
-			return
-		}
-		rateLimited = false
-		shown := slot
-		if a.now().Sub(slot.At) > lateAfter {
-			shown.Delayed = true // resumed long after its time: say so
-		}
-		msg := Message{Channel: s.Channel, Key: key}
-		msg.Text, msg.Blocks = AlertMessage(label(labels, s.Seller), s.Seller, n, shown)
-		ts, err := a.Slack.PostMessage(ctx, msg)
 		if err == nil {
-			a.count("alerts_sent")
-			a.finish(key, orders.SendSent, ts, "", n)
-			return
+			d.s, recorded = s, true
 		}
-		var rl *slack.RateLimitedError
-		if errors.As(err, &rl) {
-			// 429: Slack did not post it. Everyone waits as told, then this
-			// alert is posted again.
-			a.count("alerts_rate_limited")
-			a.limit.Pause(s.Channel, rl.RetryAfter)
-			rateLimited = true
-			s.State = orders.SendPending
-			continue
-		}
-		if code := slackError(err); permanent[code] {
-			a.count("alerts_failed")
-			lg.Warn("alert cannot be delivered to this channel", "err", code)
-			a.finish(key, orders.SendFailed, "", code, n)
-			return
-		}
-		if a.retryOrFail(ctx, lg, key, &s, err, tries) {
-			return
-		}
-	}
+		return err
+	})
+	return ts, recorded, err
 }
 
-// retryOrFail backs off after an ambiguous failure, or, once the alert was
-// tried enough, looks one last time whether it went out and records it
-// failed if not. It reports whether to stop.
-func (a *Alerter) retryOrFail(ctx context.Context, lg *slog.Logger, key string, s *orders.Send, err error, tries int) bool {
-	var rl *slack.RateLimitedError
-	if errors.As(err, &rl) { // told when to come back: not a failure
-		a.count("alerts_rate_limited")
-		a.limit.Pause(s.Channel, rl.RetryAfter)
-		return a.sleep(ctx, rl.RetryAfter) != nil
+// failed decides what follows a failed post or lookup, as the Poster
+// classified err, and reports whether the alert is done for this run. A
+// 429 is no failure: every alert to the channel waits as told and this
+// one is tried again without using up a try. An error no retry can cure
+// fails the alert at once; any other is retried after a backoff.
+func (d *delivery) failed(ctx context.Context, err error, posting bool) bool {
+	retry, after := sellerbot.Retryable(err)
+	switch {
+	case after > 0:
+		d.a.count("alerts_rate_limited")
+		d.a.limit.Pause(d.s.Channel, after)
+		if posting { // Slack did not post it
+			d.rateLimited, d.s.State = true, orders.SendPending
+		}
+		return false
+	case !retry:
+		code := sellerbot.PostCode(err)
+		d.a.count("alerts_failed")
+		d.lg.Warn("alert cannot be delivered to this channel", "err", code)
+		d.a.finish(d.s.Key(), orders.SendFailed, "", code, d.s.Count)
+		return true
 	}
+	return d.backoff(ctx, err)
+}
+
+// backoff waits before the next try, or, once the alert was tried
+// MaxTries times, looks a last time whether it went out and records it
+// failed if not. The next try looks for the alert first: the post that
+// failed may have gone through. It reports whether the alert is done.
+func (d *delivery) backoff(ctx context.Context, err error) bool {
+	a, key := d.a, d.s.Key()
 	a.count("alert_errors")
-	if s.Attempts >= tries {
-		if a.settle(ctx, s.At) != nil {
-			return true
+	if d.s.Attempts >= max(a.MaxTries, 1) {
+		ts, found, ferr := a.Slack.FindAfter(ctx, d.s.Channel, d.s.At, key)
+		switch {
+		case ferr == nil && found:
+			a.finish(key, orders.SendSent, ts, "", d.s.Count)
+		case ctx.Err() != nil: // stopped while waiting to look: the next run finishes it
+		default:
+			a.count("alerts_failed")
+			d.lg.Error("alert failed after retries", "attempts", d.s.Attempts, "err", err)
+			a.finish(key, orders.SendFailed, "", clipErr(err), d.s.Count)
 		}
-		if ts, found, ferr := a.Slack.FindAlert(ctx, s.Channel, s.At.Add(-5*time.Minute), key); ferr == nil && found {
-			a.finish(key, orders.SendSent, ts, "", s.Count)
-			return true
-		}
-		a.count("alerts_failed")
-		lg.Error("alert failed after retries", "attempts", s.Attempts, "err", err)
-		a.finish(key, orders.SendFailed, "", clipErr(err), s.Count)
 		return true
 	}
 	// 0.5, 1, 2, 4, 8 s ... at most 15 s: the slot's alerts should arrive
 	// within minutes, not hours.
-	wait := min(time.Duration(1<<min(s.Attempts, 6))*250*time.Millisecond, 15*time.Second)
-	lg.Warn("alert failed; retrying", "attempt", s.Attempts, "wait", wait.String(), "err", err)
+	wait := min(time.Duration(1<<min(d.s.Attempts, 6))*250*time.Millisecond, 15*time.Second)
+	d.lg.Warn("alert failed; retrying", "attempt", d.s.Attempts, "wait", wait.String(), "err", err)
 	if a.sleep(ctx, wait) != nil {
 		return true
 	}
 	// Count the lookup as an attempt too, so a channel whose history cannot
 	// be read does not loop forever.
-	if upd, uerr := a.Store.UpdateSend(key, func(x *orders.Send) error {
+	if s, uerr := a.Store.UpdateSend(key, func(x *orders.Send) error {
 		x.Attempts++
 		x.State = orders.SendSending
 		return nil
 	}); uerr == nil {
-		*s = upd
+		d.s = s
 	}
 	return false
 }
@@ -219,19 +241,6 @@ func (a *Alerter) finish(key string, state orders.SendState, ts, errText string,
 	if err != nil {
 		a.log().Error("recording an alert's outcome failed", "alert", key, "state", state, "err", err)
 	}
-}
-
-func slackError(err error) string {
-	var se slack.SlackErrorResponse
-	if errors.As(err, &se) {
-		return se.Err
-	}
-	for code := range permanent {
-		if strings.Contains(err.Error(), code) {
-			return code
-		}
-	}
-	return ""
 }
 
 func clipErr(err error) string {

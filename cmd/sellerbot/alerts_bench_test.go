@@ -66,7 +66,7 @@ func benchAlertSlot(b *testing.B, sellers, total int) {
 	store := &countTimer{Store: st}
 	start := time.Now()
 	a := &scheduler.Alerter{
-		Store: store, Slack: bot.AlertAPI{Client: bot.NewAlertClient("xoxb-bench", fake.APIURL(), &http.Client{Timeout: 10 * time.Second})},
+		Store: store, Slack: &bot.Once{Client: bot.NewAlertClient("xoxb-bench", fake.APIURL(), &http.Client{Timeout: 10 * time.Second})},
 		Schedule: sched, Grace: 3 * time.Hour, PerChannel: 1100 * time.Millisecond, GlobalRate: 95, Workers: 16, MaxTries: 8,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		// The slot's fire time, running on: the pacing reads this clock.

@@ -259,10 +259,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	// Order alerts post through a client that never retries by itself: the
 	// alerter retries, looking first, so an alert is never sent twice.
 	alerter := &scheduler.Alerter{
-		Store: store, Slack: bot.AlertAPI{Client: bot.NewAlertClient(cfg.BotToken, cfg.APIURL, httpClient)},
+		Store: store, Slack: &bot.Once{Client: bot.NewAlertClient(cfg.BotToken, cfg.APIURL, httpClient), LandWithin: landWithin},
 		Schedule: cfg.Alerts.Schedule, Spec: cfg.Alerts.Spec, Grace: cfg.Alerts.Grace, Retention: cfg.Alerts.Retention,
 		OpsChannel: cfg.OpsChannel, PerChannel: 1100 * time.Millisecond, GlobalRate: cfg.Alerts.Rate, Workers: alertWorkers, MaxTries: 8,
-		Log: log.With("component", "alerts"), Counters: metrics, LandWithin: landWithin,
+		Log: log.With("component", "alerts"), Counters: metrics,
 	}
 	web := &bot.HTTP{Verifier: bot.Verifier{Secret: cfg.SigningSecret}, Dispatcher: disp, Metrics: metrics, Log: log}
 	if cfg.Alerts.IngestToken != "" {

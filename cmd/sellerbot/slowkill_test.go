@@ -16,7 +16,6 @@ import (
 
 	"github.com/sellerbot/sellerbot/bot"
 	"github.com/sellerbot/sellerbot/internal/slackfake"
-	"github.com/sellerbot/sellerbot/scheduler"
 )
 
 // slowSlack is the strict fake taking 50-300 ms per post. Armed, it tells
@@ -171,7 +170,7 @@ func TestExactlyOnceWhenSlackIsSlow(t *testing.T) {
 			fake.restart = up(t, addr)
 			fake.arm.Store(int32(1 + i%3))
 			child = killDuringArmedPost(t, fake, child, env, logs)
-			record(t, "alerts", settled(t, fake, scheduler.MetadataType, pairs))
+			record(t, "alerts", settled(t, fake, bot.MetadataType, pairs))
 			stop(child)
 		}
 	})
