@@ -146,12 +146,6 @@ func (a *Alerter) safeTick(ctx context.Context, why string) {
 	}
 }
 
-// FireDue is Tick: the name the cron job knew.
-func (a *Alerter) FireDue(ctx context.Context) error { return a.Tick(ctx) }
-
-// CatchUp is Tick: what a start does.
-func (a *Alerter) CatchUp(ctx context.Context) error { return a.Tick(ctx) }
-
 // Tick does everything due now, one run at a time: it finishes open
 // alerts, fires the latest slot if it was not planned (late if missed,
 // skipped if older than Grace; slots between are skipped and logged), and

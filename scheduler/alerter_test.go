@@ -222,7 +222,7 @@ func TestFireSendsOnceWithTheSeedWording(t *testing.T) {
 	f.subscribe(t, "beta", "C1")
 	f.subscribe(t, "gamma", "C3")
 	ctx := context.Background()
-	if err := f.a.FireDue(ctx); err != nil {
+	if err := f.a.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{
@@ -241,8 +241,8 @@ func TestFireSendsOnceWithTheSeedWording(t *testing.T) {
 		}
 	}
 	// Again, and after a restart: nothing more.
-	f.a.FireDue(ctx)
-	f.a.CatchUp(ctx)
+	f.a.Tick(ctx)
+	f.a.Tick(ctx)
 	if n := len(f.slack.posts); n != 3 {
 		t.Errorf("%d posts after firing again; want 3", n)
 	}
@@ -299,7 +299,7 @@ func TestStatusAtSendTimeCounts(t *testing.T) {
 		}
 	}
 	f.orders(t, order("A2", "alpha", "2026-11-23 12:00:00", orders.Confirmed)) // before the send
-	if err := f.a.FireDue(context.Background()); err != nil {
+	if err := f.a.Tick(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.slack.postsTo("C1"); len(got) != 1 || !strings.Contains(got[0].Text, "1건") {
@@ -344,7 +344,7 @@ func TestFailuresAndRetries(t *testing.T) {
 			f.subscribe(t, "alpha", "C1")
 			f.subscribe(t, "beta", "C2") // a healthy seller is not held up
 			tt.script(f)
-			if err := f.a.FireDue(context.Background()); err != nil {
+			if err := f.a.Tick(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			if got := len(f.slack.postsTo("C1")); got != tt.wantPosts {
@@ -370,7 +370,7 @@ func TestFailuresAndRetries(t *testing.T) {
 				t.Errorf("report %q lacks the seller", reports[0].Text)
 			}
 			// Reported once per slot, even when the slot is run again.
-			f.a.FireDue(context.Background())
+			f.a.Tick(context.Background())
 			if n := len(f.slack.postsTo("C0OPS")); n > 1 {
 				t.Errorf("reported %d times", n)
 			}
@@ -410,7 +410,7 @@ func TestCatchUp(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if err := f.a.CatchUp(context.Background()); err != nil {
+			if err := f.a.Tick(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			posts := f.slack.postsTo("C1")
@@ -444,7 +444,7 @@ func TestResumeAfterCrash(t *testing.T) {
 		{Seller: "gamma", Channel: "C3", State: orders.SendPending},              // never tried
 	})
 	f.slack.posts = append(f.slack.posts, sellerbot.Message{Channel: "C1", Key: orders.SendKey(slot.Key(), "alpha", "C1")})
-	if err := f.a.CatchUp(context.Background()); err != nil {
+	if err := f.a.Tick(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	for _, ch := range []string{"C1", "C2", "C3"} {
@@ -465,7 +465,7 @@ func TestLabelPerSeller(t *testing.T) {
 	f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New))
 	f.subscribe(t, "alpha", "C1")
 	f.store.SetSellerLabel("alpha", "위메프-판매관리")
-	f.a.FireDue(context.Background())
+	f.a.Tick(context.Background())
 	if got := f.slack.postsTo("C1"); len(got) != 1 || got[0].Text != "[위메프-판매관리] 현재 확인하실 신규주문건이 1건 있습니다." {
 		t.Errorf("posts %v", got)
 	}

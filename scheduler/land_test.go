@@ -29,7 +29,7 @@ func TestResumedAlertWaitsUntilItCannotLand(t *testing.T) {
 	f.slack.posts = append(f.slack.posts, sellerbot.Message{Channel: "C1", Key: orders.SendKey(slot.Key(), "alpha", "C1")})
 	f.slack.visibleAt = map[int]time.Time{0: sent.Add(300 * time.Millisecond)} // Slack takes 300 ms
 	f.now = f.now.Add(40 * time.Millisecond)                                   // restarted at once
-	if err := f.a.CatchUp(context.Background()); err != nil {
+	if err := f.a.Tick(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(f.slack.postsTo("C1")); n != 1 {

@@ -124,15 +124,8 @@ func (a *Alerter) expire(ctx context.Context, slot orders.Slot, open []orders.Se
 	a.log().Warn("open alerts of an old slot expired, not sent", "slot", slot.Key(), "alerts", len(open))
 }
 
-// Fire plans the slot at at (once: a slot planned before is resumed) and
+// fire plans the slot at at (once: a slot planned before is resumed) and
 // sends its alerts.
-func (a *Alerter) Fire(ctx context.Context, at time.Time, delayed bool) error {
-	a.running.Lock()
-	defer a.running.Unlock()
-	a.pacer()
-	return a.fire(ctx, at, delayed)
-}
-
 func (a *Alerter) fire(ctx context.Context, at time.Time, delayed bool) error {
 	w, err := a.WindowFor(at)
 	if err != nil {

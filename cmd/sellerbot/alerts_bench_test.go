@@ -73,7 +73,7 @@ func benchAlertSlot(b *testing.B, sellers, total int) {
 		Now: func() time.Time { return fire.Add(time.Since(start)) },
 	}
 	cpu0 := processCPU()
-	if err := a.Fire(context.Background(), fire, false); err != nil {
+	if err := a.Tick(context.Background()); err != nil { // fires the slot: the clock is at its time
 		b.Fatal(err)
 	}
 	took := time.Since(start)
