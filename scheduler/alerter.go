@@ -3,7 +3,6 @@ package scheduler
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -51,9 +50,8 @@ type Counters interface{ Inc(name string) }
 // Alerter plans and sends the alerts of each slot.
 type Alerter struct {
 	Store      Store
-	Slack      Poster // alerts and failure reports
-	Schedule   cron.Schedule
-	Spec       string
+	Slack      Poster        // alerts and failure reports
+	Schedule   cron.Schedule // the slots' fire times (ParseSpec)
 	Grace      time.Duration // a missed slot younger than this is sent late (지연 발송)
 	Retention  time.Duration // orders older than this are pruned
 	OpsChannel string        // where delivery failures are reported, once per slot
@@ -66,10 +64,9 @@ type Alerter struct {
 	Now        func() time.Time                                 // defaults to time.Now; tests replace it
 	Sleep      func(ctx context.Context, d time.Duration) error // defaults to sellerbot.Sleep
 
-	running sync.Mutex // one run at a time; guards what follows
-	limit   *Limiter   // paces the posts; made by the first run
-	mu      sync.Mutex
-	skipped map[string]bool // skipped slots already logged
+	running sync.Mutex // one Tick at a time; guards what follows
+	limit   *Limiter   // paces the posts; made by the first Tick
+	skipped skippedLog
 }
 
 func (a *Alerter) now() time.Time {
@@ -77,14 +74,6 @@ func (a *Alerter) now() time.Time {
 		return a.Now()
 	}
 	return time.Now()
-}
-
-// pacer makes the Limiter at the first run, from PerChannel, GlobalRate
-// and the Alerter's clock; a.running is held.
-func (a *Alerter) pacer() {
-	if a.limit == nil {
-		a.limit = NewLimiter(a.PerChannel, a.GlobalRate, a.now, a.sleep)
-	}
 }
 
 func (a *Alerter) log() *slog.Logger {
@@ -107,43 +96,16 @@ func (a *Alerter) sleep(ctx context.Context, d time.Duration) error {
 	return sellerbot.Sleep(ctx, d)
 }
 
-// Run fires on the schedule until ctx ends. Besides the cron runs, a tick
-// every minute (and one at start) finishes alerts left open (by a crash,
-// a failure or an overrun), sends a missed slot within Grace, and sends
-// the failure reports still owed. A panic in a run is logged and never
-// stops the next.
-func (a *Alerter) Run(ctx context.Context) error {
-	c := cron.New(cron.WithParser(parser), cron.WithChain(jobChain(a.log()).Then))
-	_, err := c.AddFunc(a.Spec, func() { a.safeTick(ctx, "scheduled") })
-	if err != nil {
-		return fmt.Errorf("alert schedule %q: %w", a.Spec, err)
-	}
-	c.Start() // first: a fire time during the catch-up below waits its turn
-	a.safeTick(ctx, "start")
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			<-c.Stop().Done() // running alerts see ctx cancelled and stop after their current post
-			return nil
-		case <-t.C:
-			a.safeTick(ctx, "maintenance")
-		}
-	}
-}
+// Job is the alerts on the clock: a Tick at each slot's fire time, at
+// start and every minute.
+func (a *Alerter) Job() Job { return Job{Name: "alert", Schedule: a.Schedule, Tick: a.Tick} }
 
-// safeTick runs Tick, logging its error or panic.
-func (a *Alerter) safeTick(ctx context.Context, why string) {
-	defer func() {
-		if r := recover(); r != nil {
-			a.count("alert_panics")
-			a.log().Error("order alerts panicked", "run", why, "panic", fmt.Sprint(r))
-		}
-	}()
-	if err := a.Tick(ctx); err != nil && ctx.Err() == nil {
-		a.log().Error("order alerts failed", "run", why, "err", err)
-	}
+// Run runs the alerts until ctx ends (a Runner of the one Job). Besides
+// the slots' fire times, a tick at start and every minute finishes alerts
+// left open (by a crash, a failure or an overrun), sends a missed slot
+// within Grace, and sends the failure reports still owed.
+func (a *Alerter) Run(ctx context.Context) error {
+	return (&Runner{Jobs: []Job{a.Job()}, Log: a.log(), Counters: a.Counters}).Run(ctx)
 }
 
 // Tick does everything due now, one run at a time: it finishes open
@@ -154,16 +116,10 @@ func (a *Alerter) safeTick(ctx context.Context, why string) {
 func (a *Alerter) Tick(ctx context.Context) error {
 	a.running.Lock()
 	defer a.running.Unlock()
-	a.pacer()
-	var errs []error
-	if err := a.finishOpen(ctx); err != nil {
-		errs = append(errs, err)
+	if a.limit == nil {
+		a.limit = NewLimiter(a.PerChannel, a.GlobalRate, a.now, a.sleep)
 	}
-	if err := a.fireLatest(ctx); err != nil {
-		errs = append(errs, err)
-	}
-	if err := a.reportOwed(ctx); err != nil {
-		errs = append(errs, err)
-	}
-	return errors.Join(errs...)
+	// In this order (arguments are evaluated left to right); an error of
+	// one part does not stop the next.
+	return errors.Join(a.finishOpen(ctx), a.fireLatest(ctx), a.reportOwed(ctx))
 }

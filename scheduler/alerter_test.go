@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/robfig/cron/v3"
 	"github.com/slack-go/slack"
 
 	"github.com/sellerbot/sellerbot"
@@ -178,7 +177,7 @@ func newFixture(t *testing.T, now string) *fixture {
 	f := &fixture{store: st, now: kstTime(now)}
 	f.slack = &fakeSlack{t: t, fail: map[string][]error{}, ghost: map[string]bool{}, clock: f.clock, sleep: f.sleep}
 	f.a = &Alerter{
-		Store: st, Slack: f.slack, Schedule: sched, Spec: DefaultSpec, Grace: 3 * time.Hour,
+		Store: st, Slack: f.slack, Schedule: sched, Grace: 3 * time.Hour,
 		OpsChannel: "C0OPS", PerChannel: time.Millisecond, Workers: 4, MaxTries: 4,
 		Log: slog.New(slog.NewTextHandler(testLogOut, nil)), Now: f.clock, Sleep: f.sleep,
 	}
@@ -488,23 +487,6 @@ func TestPreview(t *testing.T) {
 	}
 	if len(f.slack.posts) != 0 {
 		t.Error("preview sent something")
-	}
-}
-
-// A panic in one run must not stop the next (Recover inside
-// SkipIfStillRunning; the other order leaves the skip lock held).
-func TestJobChainSurvivesPanic(t *testing.T) {
-	runs := 0
-	job := jobChain(slog.New(slog.NewTextHandler(io.Discard, nil))).Then(cron.FuncJob(func() {
-		runs++
-		if runs == 1 {
-			panic("boom")
-		}
-	}))
-	job.Run()
-	job.Run()
-	if runs != 2 {
-		t.Errorf("ran %d times; want 2 (the panic stopped later runs)", runs)
 	}
 }
 

@@ -23,53 +23,59 @@ func (a *Alerter) WindowFor(at time.Time) (orders.Window, error) {
 // (지연 발송).
 const lateAfter = 10 * time.Minute
 
+// fireLatest plans and sends the latest slot if it was not planned yet:
+// late (지연 발송) if its fire time was missed by more than a minute,
+// skipped if by more than Grace; the slots missed before it are skipped.
 func (a *Alerter) fireLatest(ctx context.Context) error {
 	now := a.now()
 	latest, ok := Latest(a.Schedule, now)
 	if !ok {
 		return nil
 	}
-	lastKey, any, err := a.Store.LastSlot()
+	lastKey, anyPlanned, err := a.Store.LastSlot()
 	if err != nil {
 		return err
 	}
-	if any && lastKey >= orders.SlotKey(latest) {
+	if anyPlanned && lastKey >= orders.SlotKey(latest) {
 		return nil // planned already
 	}
 	age := now.Sub(latest)
 	if age > a.Grace {
-		if a.noteSkipped(latest) {
-			a.count("alert_slots_skipped")
-			a.log().Warn("missed alert slot is too old to send late; skipped", "slot", orders.SlotKey(latest), "age", age.Round(time.Second).String(), "grace", a.Grace.String())
-		}
+		a.skip(latest, "missed alert slot is too old to send late; skipped", "age", age.Round(time.Second).String(), "grace", a.Grace.String())
 		return nil
 	}
-	if any {
+	if anyPlanned {
 		// Slots between the last planned one and the latest are not sent:
 		// a late alert for an old window would mislead more than help.
 		for t, ok := Prev(a.Schedule, latest); ok && orders.SlotKey(t) > lastKey; t, ok = Prev(a.Schedule, t) {
-			if a.noteSkipped(t) {
-				a.count("alert_slots_skipped")
-				a.log().Warn("missed alert slot skipped (only the latest is sent late)", "slot", orders.SlotKey(t))
-			}
+			a.skip(t, "missed alert slot skipped (only the latest is sent late)")
 		}
 	}
 	return a.fire(ctx, latest, age > time.Minute)
 }
 
-// noteSkipped reports whether a skipped slot is new to the log (the tick
-// runs every minute; say it once).
-func (a *Alerter) noteSkipped(t time.Time) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.skipped == nil {
-		a.skipped = map[string]bool{}
+// skip logs and counts a missed slot that is not sent, once.
+func (a *Alerter) skip(t time.Time, msg string, attrs ...any) {
+	if a.skipped.first(t) {
+		a.count("alert_slots_skipped")
+		a.log().Warn(msg, append([]any{"slot", orders.SlotKey(t)}, attrs...)...)
 	}
+}
+
+// skippedLog remembers the skipped slots already logged: a tick comes
+// every minute, and a skipped slot is told once. Only Tick uses it.
+type skippedLog struct{ told map[string]bool }
+
+// first reports whether the slot at t is new to the log, and notes it.
+func (l *skippedLog) first(t time.Time) bool {
 	k := orders.SlotKey(t)
-	if a.skipped[k] {
+	if l.told[k] {
 		return false
 	}
-	a.skipped[k] = true
+	if l.told == nil {
+		l.told = map[string]bool{}
+	}
+	l.told[k] = true
 	return true
 }
 

@@ -260,7 +260,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	// alerter retries, looking first, so an alert is never sent twice.
 	alerter := &scheduler.Alerter{
 		Store: store, Slack: &bot.Once{Client: bot.NewAlertClient(cfg.BotToken, cfg.APIURL, httpClient), LandWithin: landWithin},
-		Schedule: cfg.Alerts.Schedule, Spec: cfg.Alerts.Spec, Grace: cfg.Alerts.Grace, Retention: cfg.Alerts.Retention,
+		Schedule: cfg.Alerts.Schedule, Grace: cfg.Alerts.Grace, Retention: cfg.Alerts.Retention,
 		OpsChannel: cfg.OpsChannel, PerChannel: 1100 * time.Millisecond, GlobalRate: cfg.Alerts.Rate, Workers: alertWorkers, MaxTries: 8,
 		Log: log.With("component", "alerts"), Counters: metrics,
 	}
