@@ -20,14 +20,7 @@ import (
 // shared by many sellers is spread over the whole run instead of queued at
 // its end.
 func interleave(sends []orders.Send, spacing int) []orders.Send {
-	byChan := map[string][]orders.Send{}
-	var chans []string
-	for _, s := range sends {
-		if _, ok := byChan[s.Channel]; !ok {
-			chans = append(chans, s.Channel)
-		}
-		byChan[s.Channel] = append(byChan[s.Channel], s)
-	}
+	byChan, chans := group(sends, func(s orders.Send) string { return s.Channel })
 	sort.Slice(chans, func(i, j int) bool {
 		if li, lj := len(byChan[chans[i]]), len(byChan[chans[j]]); li != lj {
 			return li > lj

@@ -87,14 +87,7 @@ func (a *Alerter) finishOpen(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("reading unfinished alerts: %w", err)
 	}
-	bySlot := map[string][]orders.Send{}
-	var keys []string
-	for _, s := range open {
-		if _, seen := bySlot[s.Slot]; !seen {
-			keys = append(keys, s.Slot)
-		}
-		bySlot[s.Slot] = append(bySlot[s.Slot], s)
-	}
+	bySlot, keys := group(open, func(s orders.Send) string { return s.Slot })
 	sort.Strings(keys)
 	var errs []error
 	for _, k := range keys {
@@ -113,6 +106,20 @@ func (a *Alerter) finishOpen(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// group splits sends by key, the keys in the order they first come.
+func group(sends []orders.Send, key func(orders.Send) string) (map[string][]orders.Send, []string) {
+	by := map[string][]orders.Send{}
+	var keys []string
+	for _, s := range sends {
+		k := key(s)
+		if _, seen := by[k]; !seen {
+			keys = append(keys, k)
+		}
+		by[k] = append(by[k], s)
+	}
+	return by, keys
 }
 
 // expire closes the open alerts of a slot too old to send.
