@@ -119,7 +119,6 @@ func (a *Alerter) Tick(ctx context.Context) error {
 	if a.limit == nil {
 		a.limit = NewLimiter(a.PerChannel, a.GlobalRate, a.now, a.sleep)
 	}
-	// In this order (arguments are evaluated left to right); an error of
-	// one part does not stop the next.
+	// In this order: Go evaluates the arguments left to right.
 	return errors.Join(a.finishOpen(ctx), a.fireLatest(ctx), a.reportOwed(ctx))
 }

@@ -169,18 +169,7 @@ func (a *Alerter) fire(ctx context.Context, at time.Time, delayed bool) error {
 		a.count("alert_slots")
 		a.log().Info("alert slot planned", "slot", slot.Key(), "window", w.String(), "channels", len(sends), "delayed", delayed)
 	}
-	if a.Retention > 0 {
-		if n, err := a.Store.PruneOrders(a.now().Add(-a.Retention)); err != nil {
-			a.log().Error("pruning old orders failed", "err", err)
-		} else if n > 0 {
-			a.log().Info("old orders pruned", "orders", n)
-		}
-		if n, err := a.Store.PruneAlertLog(a.now().Add(-a.Retention)); err != nil {
-			a.log().Error("pruning the alert log failed", "err", err)
-		} else if n > 0 {
-			a.log().Info("old alert records pruned", "records", n)
-		}
-	}
+	a.prune()
 	all, err := a.Store.SlotSends(slot.Key())
 	if err != nil {
 		return err
@@ -192,4 +181,22 @@ func (a *Alerter) fire(ctx context.Context, at time.Time, delayed bool) error {
 		}
 	}
 	return a.sendSlot(ctx, slot, open)
+}
+
+// prune drops the orders and alert records older than Retention (0:
+// kept), once a slot is fired.
+func (a *Alerter) prune() {
+	if a.Retention <= 0 {
+		return
+	}
+	if n, err := a.Store.PruneOrders(a.now().Add(-a.Retention)); err != nil {
+		a.log().Error("pruning old orders failed", "err", err)
+	} else if n > 0 {
+		a.log().Info("old orders pruned", "orders", n)
+	}
+	if n, err := a.Store.PruneAlertLog(a.now().Add(-a.Retention)); err != nil {
+		a.log().Error("pruning the alert log failed", "err", err)
+	} else if n > 0 {
+		a.log().Info("old alert records pruned", "records", n)
+	}
 }

@@ -127,15 +127,15 @@ func (d *delivery) turn(ctx context.Context) bool {
 	}
 	ts, recorded, err := d.post(ctx, n)
 	switch {
+	case err == nil:
+		a.count("alerts_sent")
+		a.finish(key, orders.SendSent, ts, "", n)
+		return true
 	case !recorded:
 		d.lg.Error("recording the alert attempt failed; not sent", "err", err)
 		return true
-	case err != nil:
-		return d.failed(ctx, err, true)
 	}
-	a.count("alerts_sent")
-	a.finish(key, orders.SendSent, ts, "", n)
-	return true
+	return d.failed(ctx, err, true)
 }
 
 // post posts the alert counting n orders; the Poster records the attempt
@@ -174,6 +174,8 @@ func (d *delivery) post(ctx context.Context, n int) (ts string, recorded bool, e
 func (d *delivery) failed(ctx context.Context, err error, posting bool) bool {
 	retry, after := sellerbot.Retryable(err)
 	switch {
+	case ctx.Err() != nil: // stopping: the next run finishes it
+		return true
 	case after > 0:
 		d.a.count("alerts_rate_limited")
 		d.a.limit.Pause(d.s.Channel, after)
