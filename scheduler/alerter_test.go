@@ -360,6 +360,24 @@ func TestTickRobustness(t *testing.T) {
 			t.Errorf("%d still open", len(open))
 		}
 	})
+	t.Run("stopping during a retry leaves the alert to the next run", func(t *testing.T) {
+		f := newFixture(t, "2026-11-23 10:00:00")
+		f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New))
+		f.subscribe(t, "alpha", "C1")
+		f.slack.fail["C1"] = []error{serverError(500)}
+		ctx, stop := context.WithCancel(context.Background())
+		f.a.Sleep = func(ctx context.Context, d time.Duration) error { stop(); return ctx.Err() } // shut down during the backoff
+		f.a.Tick(ctx)
+		if open, _ := f.store.OpenSends(); len(open) != 1 || open[0].State != orders.SendSending {
+			t.Fatalf("after stopping: open %+v; want the alert left sending", open)
+		}
+		f.a.Sleep = f.sleep
+		f.a.Tick(context.Background())
+		sends, _ := f.store.SlotSends(orders.SlotKey(kstTime("2026-11-23 10:00:00")))
+		if len(sends) != 1 || sends[0].State != orders.SendSent || len(f.slack.postsTo("C1")) != 1 {
+			t.Errorf("sends %+v, %d posts; want it sent once by the next run", sends, len(f.slack.postsTo("C1")))
+		}
+	})
 	t.Run("orders that arrive after the fire time are counted", func(t *testing.T) {
 		f := newFixture(t, "2026-11-23 10:00:00")
 		f.a.Workers = 1
