@@ -14,45 +14,6 @@ import (
 	"github.com/sellerbot/sellerbot/orders"
 )
 
-// interleave orders sends so that no channel's 1-a-second limit holds the
-// workers: a channel's next send is placed at least spacing sends after
-// its previous one, and channels with more sends start first, so a channel
-// shared by many sellers is spread over the whole run instead of queued at
-// its end.
-func interleave(sends []orders.Send, spacing int) []orders.Send {
-	byChan, chans := group(sends, func(s orders.Send) string { return s.Channel })
-	sort.Slice(chans, func(i, j int) bool {
-		if li, lj := len(byChan[chans[i]]), len(byChan[chans[j]]); li != lj {
-			return li > lj
-		}
-		return chans[i] < chans[j]
-	})
-	next := map[string]int{} // the earliest position of a channel's next send
-	out := make([]orders.Send, 0, len(sends))
-	for len(out) < len(sends) {
-		p := len(out)
-		best := ""
-		for _, c := range chans { // the most loaded channel that may go now
-			if len(byChan[c]) > 0 && next[c] <= p {
-				if best == "" || len(byChan[c]) > len(byChan[best]) {
-					best = c
-				}
-			}
-		}
-		if best == "" { // every channel must wait: the one free soonest
-			for _, c := range chans {
-				if len(byChan[c]) > 0 && (best == "" || next[c] < next[best]) {
-					best = c
-				}
-			}
-		}
-		out = append(out, byChan[best][0])
-		byChan[best] = byChan[best][1:]
-		next[best] = p + spacing
-	}
-	return out
-}
-
 // Limiter paces posts to Slack: at most one message a channel every
 // perChannel and a global rate across channels, and it holds a channel, or
 // every channel, for as long as a 429 said. Its clock and sleep are
@@ -178,4 +139,43 @@ func (l *Limiter) take(ctx context.Context, r *rate.Limiter) error {
 		}
 	}
 	return nil
+}
+
+// interleave orders sends so that no channel's 1-a-second limit holds the
+// workers: a channel's next send is placed at least spacing sends after
+// its previous one, and channels with more sends start first, so a channel
+// shared by many sellers is spread over the whole run instead of queued at
+// its end.
+func interleave(sends []orders.Send, spacing int) []orders.Send {
+	byChan, chans := group(sends, func(s orders.Send) string { return s.Channel })
+	sort.Slice(chans, func(i, j int) bool {
+		if li, lj := len(byChan[chans[i]]), len(byChan[chans[j]]); li != lj {
+			return li > lj
+		}
+		return chans[i] < chans[j]
+	})
+	next := map[string]int{} // the earliest position of a channel's next send
+	out := make([]orders.Send, 0, len(sends))
+	for len(out) < len(sends) {
+		p := len(out)
+		best := ""
+		for _, c := range chans { // the most loaded channel that may go now
+			if len(byChan[c]) > 0 && next[c] <= p {
+				if best == "" || len(byChan[c]) > len(byChan[best]) {
+					best = c
+				}
+			}
+		}
+		if best == "" { // every channel must wait: the one free soonest
+			for _, c := range chans {
+				if len(byChan[c]) > 0 && (best == "" || next[c] < next[best]) {
+					best = c
+				}
+			}
+		}
+		out = append(out, byChan[best][0])
+		byChan[best] = byChan[best][1:]
+		next[best] = p + spacing
+	}
+	return out
 }
