@@ -2,149 +2,14 @@ package scheduler
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
-	"log/slog"
-	"path/filepath"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/robfig/cron/v3"
-	"github.com/slack-go/slack"
-
-	"github.com/sellerbot/sellerbot/boltstore"
-	"github.com/sellerbot/sellerbot/internal/slackfake"
+	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/orders"
 )
-
-// fakeSlack is an in-memory Slack: it keeps posts with their metadata key
-// and fails as scripted. Every post is checked by the strict fake's rules
-// (alerts mention nobody): what Slack refuses is refused.
-type fakeSlack struct {
-	t       testing.TB
-	mu      sync.Mutex
-	posts   []Message
-	ts      int
-	fail    map[string][]error // per channel: errors returned by the next posts
-	ghost   map[string]bool    // per channel: the next post goes through but reports an error
-	onPost  func(m Message)
-	lookups int
-	// late posts: index -> when they land (a slow Slack), by clock
-	visibleAt map[int]time.Time
-	clock     func() time.Time
-	lookedAt  []time.Time
-}
-
-func (f *fakeSlack) PostMessage(_ context.Context, m Message) (string, error) {
-	if err := slackfake.Allow().Blocks(m.Text, m.Blocks); err != nil {
-		f.t.Errorf("chat.postMessage to %s: %v", m.Channel, err)
-		var b *slackfake.Breach
-		if errors.As(err, &b) && b.Limit() {
-			return "", slack.SlackErrorResponse{Err: b.Code}
-		}
-	}
-	f.mu.Lock()
-	if errs := f.fail[m.Channel]; len(errs) > 0 {
-		f.fail[m.Channel] = errs[1:]
-		f.mu.Unlock()
-		return "", errs[0]
-	}
-	f.ts++
-	ts := fmt.Sprintf("1700000000.%06d", f.ts)
-	f.posts = append(f.posts, m)
-	ghost := f.ghost[m.Channel]
-	delete(f.ghost, m.Channel)
-	hook := f.onPost
-	f.mu.Unlock()
-	if hook != nil {
-		hook(m)
-	}
-	if ghost {
-		return "", slack.StatusCodeError{Code: 502, Status: "502 Bad Gateway"}
-	}
-	return ts, nil
-}
-
-func (f *fakeSlack) FindAlert(_ context.Context, channel string, _ time.Time, key string) (string, bool, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.lookups++
-	var at time.Time
-	if f.clock != nil {
-		at = f.clock()
-		f.lookedAt = append(f.lookedAt, at)
-	}
-	for i, p := range f.posts {
-		if v, late := f.visibleAt[i]; late && at.Before(v) {
-			continue // still on its way
-		}
-		if p.Channel == channel && p.Key == key {
-			return fmt.Sprintf("found.%d", i), true, nil
-		}
-	}
-	return "", false, nil
-}
-
-func (f *fakeSlack) postsTo(channel string) []Message {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []Message
-	for _, p := range f.posts {
-		if p.Channel == channel {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-type fixture struct {
-	a      *Alerter
-	store  *boltstore.Store
-	slack  *fakeSlack
-	now    time.Time
-	sleeps []time.Duration
-}
-
-func newFixture(t *testing.T, now string) *fixture {
-	t.Helper()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "alerts.db"), time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	sched, _ := ParseSpec(DefaultSpec)
-	f := &fixture{store: st, slack: &fakeSlack{t: t, fail: map[string][]error{}, ghost: map[string]bool{}}, now: kstTime(now)}
-	f.a = &Alerter{
-		Store: st, Slack: f.slack, Schedule: sched, Spec: DefaultSpec, Grace: 3 * time.Hour,
-		OpsChannel: "C0OPS", PerChannel: time.Millisecond, Workers: 4, MaxTries: 4,
-		Log: slog.New(slog.NewTextHandler(testLogOut, nil)), Now: func() time.Time { return f.now },
-		Sleep: func(_ context.Context, d time.Duration) error { f.sleeps = append(f.sleeps, d); return nil },
-	}
-	return f
-}
-
-func (f *fixture) orders(t *testing.T, list ...orders.Order) {
-	t.Helper()
-	if _, err := f.store.UpsertOrders(list); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func (f *fixture) subscribe(t *testing.T, seller string, channels ...string) {
-	t.Helper()
-	for _, c := range channels {
-		if _, err := f.store.Subscribe(orders.Subscription{Seller: seller, Channel: c}); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func order(no, seller, at string, st orders.Status) orders.Order {
-	return orders.Order{No: no, SellerID: seller, OrderedAt: kstTime(at), Status: st}
-}
 
 func TestFireSendsOnceWithTheSeedWording(t *testing.T) {
 	f := newFixture(t, "2026-11-23 10:00:00")
@@ -163,7 +28,7 @@ func TestFireSendsOnceWithTheSeedWording(t *testing.T) {
 	f.subscribe(t, "beta", "C1")
 	f.subscribe(t, "gamma", "C3")
 	ctx := context.Background()
-	if err := f.a.FireDue(ctx); err != nil {
+	if err := f.a.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{
@@ -182,8 +47,8 @@ func TestFireSendsOnceWithTheSeedWording(t *testing.T) {
 		}
 	}
 	// Again, and after a restart: nothing more.
-	f.a.FireDue(ctx)
-	f.a.CatchUp(ctx)
+	f.a.Tick(ctx)
+	f.a.Tick(ctx)
 	if n := len(f.slack.posts); n != 3 {
 		t.Errorf("%d posts after firing again; want 3", n)
 	}
@@ -199,29 +64,6 @@ func TestFireSendsOnceWithTheSeedWording(t *testing.T) {
 	}
 }
 
-func blocksText(b []slack.Block) string {
-	var sb strings.Builder
-	for _, bl := range b {
-		switch x := bl.(type) {
-		case *slack.SectionBlock:
-			sb.WriteString(x.Text.Text + "\n")
-		case *slack.ContextBlock:
-			for _, el := range x.ContextElements.Elements {
-				if t, ok := el.(*slack.TextBlockObject); ok {
-					sb.WriteString(t.Text + "\n")
-				}
-			}
-		case *slack.ActionBlock:
-			for _, el := range x.Elements.ElementSet {
-				if b, ok := el.(*slack.ButtonBlockElement); ok {
-					sb.WriteString(b.Text.Text + "\n")
-				}
-			}
-		}
-	}
-	return sb.String()
-}
-
 // Orders confirmed after the window closed but before the alert goes out
 // are not counted; a seller left with none gets no alert.
 func TestStatusAtSendTimeCounts(t *testing.T) {
@@ -234,13 +76,13 @@ func TestStatusAtSendTimeCounts(t *testing.T) {
 	f.subscribe(t, "alpha", "C1")
 	f.subscribe(t, "zeta", "C9") // sent after C1 (channels in order)
 	f.a.Workers = 1
-	f.slack.onPost = func(m Message) {
+	f.slack.onPost = func(m sellerbot.Message) {
 		if m.Channel == "C1" { // meanwhile zeta confirms its order, alpha one of two
 			f.orders(t, order("Z1", "zeta", "2026-11-23 12:00:00", orders.Confirmed))
 		}
 	}
 	f.orders(t, order("A2", "alpha", "2026-11-23 12:00:00", orders.Confirmed)) // before the send
-	if err := f.a.FireDue(context.Background()); err != nil {
+	if err := f.a.Tick(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.slack.postsTo("C1"); len(got) != 1 || !strings.Contains(got[0].Text, "1건") {
@@ -261,20 +103,20 @@ func TestFailuresAndRetries(t *testing.T) {
 		wantReport bool
 	}{
 		{"429 waits Retry-After and posts once", func(f *fixture) {
-			f.slack.fail["C1"] = []error{&slack.RateLimitedError{RetryAfter: 3 * time.Second}}
+			f.slack.fail["C1"] = []error{rateLimited(3 * time.Second)}
 		}, 1, orders.SendSent, 3 * time.Second, false},
 		{"5xx is retried with backoff", func(f *fixture) {
-			f.slack.fail["C1"] = []error{slack.StatusCodeError{Code: 500, Status: "500"}, slack.StatusCodeError{Code: 503, Status: "503"}}
+			f.slack.fail["C1"] = []error{serverError(500), serverError(503)}
 		}, 1, orders.SendSent, 500 * time.Millisecond, false},
 		{"a post that went through despite an error is not repeated", func(f *fixture) {
 			f.slack.ghost["C1"] = true
 		}, 1, orders.SendSent, 500 * time.Millisecond, false},
 		{"channel_not_found fails at once and is reported", func(f *fixture) {
-			f.slack.fail["C1"] = []error{slack.SlackErrorResponse{Err: "channel_not_found"}}
+			f.slack.fail["C1"] = []error{refused("channel_not_found")}
 		}, 0, orders.SendFailed, 0, true},
 		{"persistent 5xx gives up and is reported", func(f *fixture) {
 			for range 10 {
-				f.slack.fail["C1"] = append(f.slack.fail["C1"], slack.StatusCodeError{Code: 500, Status: "500"})
+				f.slack.fail["C1"] = append(f.slack.fail["C1"], serverError(500))
 			}
 		}, 0, orders.SendFailed, 500 * time.Millisecond, true},
 	}
@@ -285,7 +127,7 @@ func TestFailuresAndRetries(t *testing.T) {
 			f.subscribe(t, "alpha", "C1")
 			f.subscribe(t, "beta", "C2") // a healthy seller is not held up
 			tt.script(f)
-			if err := f.a.FireDue(context.Background()); err != nil {
+			if err := f.a.Tick(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			if got := len(f.slack.postsTo("C1")); got != tt.wantPosts {
@@ -300,8 +142,8 @@ func TestFailuresAndRetries(t *testing.T) {
 					t.Errorf("C1 alert is %s (%s); want %s", s.State, s.Error, tt.wantState)
 				}
 			}
-			if tt.wantSleep > 0 && !contains(f.sleeps, tt.wantSleep) {
-				t.Errorf("waits %v; want one of %v", f.sleeps, tt.wantSleep)
+			if tt.wantSleep > 0 && !contains(f.waits(), tt.wantSleep) {
+				t.Errorf("waits %v; want one of %v", f.waits(), tt.wantSleep)
 			}
 			reports := f.slack.postsTo("C0OPS")
 			if (len(reports) == 1) != tt.wantReport || len(reports) > 1 {
@@ -311,7 +153,7 @@ func TestFailuresAndRetries(t *testing.T) {
 				t.Errorf("report %q lacks the seller", reports[0].Text)
 			}
 			// Reported once per slot, even when the slot is run again.
-			f.a.FireDue(context.Background())
+			f.a.Tick(context.Background())
 			if n := len(f.slack.postsTo("C0OPS")); n > 1 {
 				t.Errorf("reported %d times", n)
 			}
@@ -319,15 +161,10 @@ func TestFailuresAndRetries(t *testing.T) {
 	}
 }
 
-// contains reports a wait of about d (a pause is measured from when it
-// was set, so a little less).
+// contains reports a wait of d (pauses are measured by the injected
+// clock, so exactly).
 func contains(ds []time.Duration, d time.Duration) bool {
-	for _, x := range ds {
-		if x <= d && x > d-100*time.Millisecond {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(ds, d)
 }
 
 func TestCatchUp(t *testing.T) {
@@ -356,7 +193,7 @@ func TestCatchUp(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if err := f.a.CatchUp(context.Background()); err != nil {
+			if err := f.a.Tick(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			posts := f.slack.postsTo("C1")
@@ -389,8 +226,8 @@ func TestResumeAfterCrash(t *testing.T) {
 		{Seller: "beta", Channel: "C2", State: orders.SendSending, Attempts: 1},  // did not
 		{Seller: "gamma", Channel: "C3", State: orders.SendPending},              // never tried
 	})
-	f.slack.posts = append(f.slack.posts, Message{Channel: "C1", Key: orders.SendKey(slot.Key(), "alpha", "C1")})
-	if err := f.a.CatchUp(context.Background()); err != nil {
+	f.slack.posts = append(f.slack.posts, sellerbot.Message{Channel: "C1", Key: orders.SendKey(slot.Key(), "alpha", "C1")})
+	if err := f.a.Tick(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	for _, ch := range []string{"C1", "C2", "C3"} {
@@ -411,7 +248,7 @@ func TestLabelPerSeller(t *testing.T) {
 	f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New))
 	f.subscribe(t, "alpha", "C1")
 	f.store.SetSellerLabel("alpha", "위메프-판매관리")
-	f.a.FireDue(context.Background())
+	f.a.Tick(context.Background())
 	if got := f.slack.postsTo("C1"); len(got) != 1 || got[0].Text != "[위메프-판매관리] 현재 확인하실 신규주문건이 1건 있습니다." {
 		t.Errorf("posts %v", got)
 	}
@@ -437,23 +274,6 @@ func TestPreview(t *testing.T) {
 	}
 }
 
-// A panic in one run must not stop the next (Recover inside
-// SkipIfStillRunning; the other order leaves the skip lock held).
-func TestJobChainSurvivesPanic(t *testing.T) {
-	runs := 0
-	job := jobChain(slog.New(slog.NewTextHandler(io.Discard, nil))).Then(cron.FuncJob(func() {
-		runs++
-		if runs == 1 {
-			panic("boom")
-		}
-	}))
-	job.Run()
-	job.Run()
-	if runs != 2 {
-		t.Errorf("ran %d times; want 2 (the panic stopped later runs)", runs)
-	}
-}
-
 // The review's cases: a failing ops report never blocks the missed slot,
 // an owed report is sent once later, 429s do not use up the tries, a post
 // that went out on the last try is found, and old open alerts expire.
@@ -468,8 +288,8 @@ func TestTickRobustness(t *testing.T) {
 		at := kstTime("2026-11-23 10:00:00")
 		w, _ := f.a.WindowFor(at)
 		f.store.PlanSlot(orders.Slot{At: at, Window: w}, []orders.Send{{Seller: "beta", Channel: "CGONE", State: orders.SendPending}})
-		f.slack.fail["CGONE"] = []error{slack.SlackErrorResponse{Err: "channel_not_found"}}
-		f.slack.fail["C0OPS"] = []error{slack.SlackErrorResponse{Err: "not_in_channel"}, slack.StatusCodeError{Code: 503, Status: "503"}}
+		f.slack.fail["CGONE"] = []error{refused("channel_not_found")}
+		f.slack.fail["C0OPS"] = []error{refused("not_in_channel"), serverError(503)}
 		f.a.Tick(context.Background())
 		if got := f.slack.postsTo("C1"); len(got) != 1 || !strings.Contains(got[0].Text, "(지연 발송)") {
 			t.Errorf("the 15:00 slot: %v; want one late alert", got)
@@ -489,7 +309,7 @@ func TestTickRobustness(t *testing.T) {
 		w, _ := f.a.WindowFor(at)
 		f.store.PlanSlot(orders.Slot{At: at, Window: w, ReportTried: true}, []orders.Send{{Seller: "beta", Channel: "CGONE", State: orders.SendFailed, Error: "channel_not_found"}})
 		// The crash came after the report reached Slack, before it was recorded.
-		f.slack.posts = append(f.slack.posts, Message{Channel: "C0OPS", Key: "report|" + orders.SlotKey(at)})
+		f.slack.posts = append(f.slack.posts, sellerbot.Message{Channel: "C0OPS", Key: "report|" + orders.SlotKey(at)})
 		f.a.Tick(context.Background())
 		if got := f.slack.postsTo("C0OPS"); len(got) != 1 {
 			t.Errorf("%d reports; want the one already posted", len(got))
@@ -503,9 +323,9 @@ func TestTickRobustness(t *testing.T) {
 		f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New))
 		f.subscribe(t, "alpha", "C1")
 		for range 6 {
-			f.slack.fail["C1"] = append(f.slack.fail["C1"], &slack.RateLimitedError{RetryAfter: time.Second})
+			f.slack.fail["C1"] = append(f.slack.fail["C1"], rateLimited(time.Second))
 		}
-		f.slack.fail["C1"] = append(f.slack.fail["C1"], slack.StatusCodeError{Code: 500, Status: "500"})
+		f.slack.fail["C1"] = append(f.slack.fail["C1"], serverError(500))
 		f.a.Tick(context.Background())
 		if got := f.slack.postsTo("C1"); len(got) != 1 {
 			t.Errorf("%d alerts; want 1 after six 429s and a 500", len(got))
@@ -540,13 +360,31 @@ func TestTickRobustness(t *testing.T) {
 			t.Errorf("%d still open", len(open))
 		}
 	})
+	t.Run("stopping during a retry leaves the alert to the next run", func(t *testing.T) {
+		f := newFixture(t, "2026-11-23 10:00:00")
+		f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New))
+		f.subscribe(t, "alpha", "C1")
+		f.slack.fail["C1"] = []error{serverError(500)}
+		ctx, stop := context.WithCancel(context.Background())
+		f.a.Sleep = func(ctx context.Context, d time.Duration) error { stop(); return ctx.Err() } // shut down during the backoff
+		f.a.Tick(ctx)
+		if open, _ := f.store.OpenSends(); len(open) != 1 || open[0].State != orders.SendSending {
+			t.Fatalf("after stopping: open %+v; want the alert left sending", open)
+		}
+		f.a.Sleep = f.sleep
+		f.a.Tick(context.Background())
+		sends, _ := f.store.SlotSends(orders.SlotKey(kstTime("2026-11-23 10:00:00")))
+		if len(sends) != 1 || sends[0].State != orders.SendSent || len(f.slack.postsTo("C1")) != 1 {
+			t.Errorf("sends %+v, %d posts; want it sent once by the next run", sends, len(f.slack.postsTo("C1")))
+		}
+	})
 	t.Run("orders that arrive after the fire time are counted", func(t *testing.T) {
 		f := newFixture(t, "2026-11-23 10:00:00")
 		f.a.Workers = 1
 		f.orders(t, order("A1", "alpha", "2026-11-23 09:00:00", orders.New))
 		f.subscribe(t, "alpha", "C1")
 		f.subscribe(t, "zeta", "C9") // nothing yet when the slot fires
-		f.slack.onPost = func(m Message) {
+		f.slack.onPost = func(m sellerbot.Message) {
 			if m.Channel == "C1" { // zeta's 09:59 order is posted to the API late
 				f.orders(t, order("Z1", "zeta", "2026-11-23 09:59:00", orders.New))
 			}
@@ -557,5 +395,3 @@ func TestTickRobustness(t *testing.T) {
 		}
 	})
 }
-
-var testLogOut io.Writer = io.Discard

@@ -20,7 +20,7 @@ func TestAlertTextEscaped(t *testing.T) {
 	for range 10 {
 		f.slack.fail["C2"] = append(f.slack.fail["C2"], errors.New("upstream said <b>busy</b> & gone"))
 	}
-	if err := f.a.FireDue(context.Background()); err != nil {
+	if err := f.a.Tick(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.slack.postsTo("C1"); len(got) != 1 || got[0].Text != "[Q&amp;A 판매관리] 현재 확인하실 신규주문건이 1건 있습니다." {

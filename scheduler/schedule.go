@@ -1,7 +1,3 @@
-// Package scheduler sends the twice-daily unconfirmed-order alerts: it
-// fires on a cron schedule (robfig/cron), works out each slot's window,
-// plans every (seller, channel) alert in bbolt before sending, sends under
-// Slack's rate limits and, after a crash, finishes exactly what is left.
 package scheduler
 
 import (

@@ -118,6 +118,11 @@ var gone = map[string]bool{
 	"invalid_arguments": true, "user_not_found": true, "cannot_dm_bot": true,
 }
 
+// partial are Slack's errors of a call that may have been partly done
+// (Slack documents fatal_error so): the post is looked for before it is
+// tried again.
+var partial = map[string]bool{"fatal_error": true, "internal_error": true, "request_timeout": true, "service_unavailable": true}
+
 // Classify turns an error of the Web API client into a *sellerbot.PostError
 // (nil stays nil; a cancelled context stays itself).
 func Classify(err error) error {
@@ -146,6 +151,9 @@ func Classify(err error) error {
 	if errors.As(err, &se) {
 		if gone[se.Err] {
 			return &sellerbot.PostError{Code: se.Err, Err: err}
+		}
+		if partial[se.Err] {
+			return &sellerbot.PostError{Code: se.Err, Retry: true, MayHavePosted: true, Err: err}
 		}
 		// An error Slack named but we do not know: retried, it does not post twice.
 		return &sellerbot.PostError{Code: se.Err, Retry: true, Err: err}

@@ -167,7 +167,8 @@ func TestClassify(t *testing.T) {
 		{"a channel that is gone", slackfake.Error("channel_not_found"), "channel_not_found", false, false},
 		{"archived", slackfake.Error("is_archived"), "is_archived", false, false},
 		{"a payload Slack refuses", slackfake.Error("invalid_blocks"), "invalid_blocks", false, false},
-		{"an error we do not know", slackfake.Error("fatal_error"), "fatal_error", true, false},
+		{"an error we do not know", slackfake.Error("team_added_to_org"), "team_added_to_org", true, false},
+		{"Slack failed partway", slackfake.Error("fatal_error"), "fatal_error", true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,9 +17,9 @@ import (
 
 	"github.com/sellerbot/sellerbot"
 	"github.com/sellerbot/sellerbot/boltstore"
+	"github.com/sellerbot/sellerbot/bot/slackpost"
 	"github.com/sellerbot/sellerbot/internal/slackfake"
 	"github.com/sellerbot/sellerbot/orders"
-	"github.com/sellerbot/sellerbot/scheduler"
 )
 
 // newFlakySlack is the strict fake of the Slack Web API for the alert
@@ -54,7 +54,7 @@ func newFlakySlack(t testing.TB, faults bool, cfg slackfake.Config) *slackfake.S
 
 // alertCounts is how many times each alert landed.
 func alertCounts(fake *slackfake.Server) map[string]int {
-	return fake.KeyCounts(scheduler.MetadataType)
+	return fake.KeyCounts(slackpost.MetadataType)
 }
 
 // seedAlerts stores sellers' orders and subscriptions: each seller its own

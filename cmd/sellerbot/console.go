@@ -26,10 +26,6 @@ func runConsole(ctx context.Context, e *env, args []string) error {
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
-	kb, err := loadBase(*kbDir, e)
-	if err != nil {
-		return err
-	}
 	path := *dbPath
 	if path == "" {
 		dir, err := os.MkdirTemp("", "sellerbot-console-")
@@ -44,6 +40,10 @@ func runConsole(ctx context.Context, e *env, args []string) error {
 		return damagedDB("console", "--db", path, err)
 	}
 	defer store.Close()
+	kb, err := loadLive(*kbDir, store, e)
+	if err != nil {
+		return err
+	}
 	con := &bot.Console{In: e.stdin, Out: e.stdout, User: "UCONSOLE", OpsChannel: "COPS"}
 	h, worker := wiring{
 		KB: kb, Store: store, Slack: con, Channel: con, Edit: con, Respond: con.Respond,

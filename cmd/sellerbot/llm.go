@@ -10,12 +10,19 @@ import (
 	"github.com/sellerbot/sellerbot/llm"
 )
 
+// answeringBase is a knowledge base to answer from and to embed:
+// *knowledge.Base, or *knowledge.Live in serve.
+type answeringBase interface {
+	llm.Base
+	Articles() []*knowledge.Article
+}
+
 // newEngine builds the answering engine. Without a model configured it
 // answers from the knowledge base alone. With an embedding model it embeds
 // the articles (cached in cache when given); if that fails the engine
 // starts lexical and, when retry is set, keeps trying in the background
 // until ctx ends.
-func newEngine(ctx context.Context, kb *knowledge.Base, cfg llm.Config, cache llm.VectorCache, transport http.RoundTripper, counters llm.Counters, log *slog.Logger, retry time.Duration) *llm.Engine {
+func newEngine(ctx context.Context, kb answeringBase, cfg llm.Config, cache llm.VectorCache, transport http.RoundTripper, counters llm.Counters, log *slog.Logger, retry time.Duration) *llm.Engine {
 	f := knowledge.DefaultFusion()
 	f.MinSimilarity = cfg.MinSimilarity
 	e := &llm.Engine{KB: kb, Fusion: f, Counters: counters, Log: log}

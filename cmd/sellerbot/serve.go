@@ -204,10 +204,6 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 
-	kb, err := loadBase(cfg.KBDir, e)
-	if err != nil {
-		return err
-	}
 	store, err := boltstore.Open(cfg.DBPath, 2*time.Second)
 	if err != nil {
 		if errors.Is(err, boltstore.ErrLocked) {
@@ -216,6 +212,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return damagedDB("serve", "SELLERBOT_DB", cfg.DBPath, err)
 	}
 	defer store.Close()
+	kb, err := loadLive(cfg.KBDir, store, e)
+	if err != nil {
+		return err
+	}
 
 	metrics := bot.NewMetrics()
 	metrics.ObserveCommits(store.CommitStats)
@@ -260,7 +260,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	disp := &bot.Dispatcher{H: h, Dedupe: store, BotUserID: auth.UserID, Log: log, Metrics: metrics}
 	alerter := &scheduler.Alerter{
 		Store: store, Slack: &slackpost.Once{Channel: keyed, LandWithin: landWithin},
-		Schedule: cfg.Alerts.Schedule, Spec: cfg.Alerts.Spec, Grace: cfg.Alerts.Grace, Retention: cfg.Alerts.Retention,
+		Schedule: cfg.Alerts.Schedule, Grace: cfg.Alerts.Grace, Retention: cfg.Alerts.Retention,
 		OpsChannel: cfg.OpsChannel, PerChannel: 1100 * time.Millisecond, GlobalRate: cfg.Alerts.Rate, Workers: alertWorkers, MaxTries: 8,
 		Log: log.With("component", "alerts"), Counters: metrics,
 	}
@@ -288,7 +288,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		drainFor: 20 * time.Second,
 		// Work owed by filed requests (ops message, receipt, e-mail) is
 		// caught up at start, after a crash, and retried every minute.
-		background: []part{{"request deliveries", deliveries.Run}, {"order alerts", alerter.Run}},
+		background: []part{
+			{"request deliveries", deliveries.Run},
+			{"order alerts", alerter.Run},
+			{"knowledge base", (&kbKeeper{live: kb, lessons: store, slack: web, channel: cfg.OpsChannel, log: log.With("component", "kb"), poll: 5 * time.Second}).run},
+		},
 		log:        log,
 	}.run(ctx)
 }

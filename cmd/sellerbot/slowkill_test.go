@@ -14,9 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sellerbot/sellerbot/bot"
+	"github.com/sellerbot/sellerbot/bot/slackpost"
 	"github.com/sellerbot/sellerbot/internal/slackfake"
-	"github.com/sellerbot/sellerbot/scheduler"
 )
 
 // slowSlack is the strict fake taking 50-300 ms per post. Armed, it tells
@@ -154,7 +153,7 @@ func TestExactlyOnceWhenSlackIsSlow(t *testing.T) {
 				t.Fatalf("run %d: not filed", i)
 			}
 			child = killDuringArmedPost(t, fake, child, env, logs)
-			record(t, "requests", settled(t, fake, bot.RequestMetadataType, 2))
+			record(t, "requests", settled(t, fake, slackpost.MetadataType, 2))
 			stop(child)
 		}
 	})
@@ -171,7 +170,7 @@ func TestExactlyOnceWhenSlackIsSlow(t *testing.T) {
 			fake.restart = up(t, addr)
 			fake.arm.Store(int32(1 + i%3))
 			child = killDuringArmedPost(t, fake, child, env, logs)
-			record(t, "alerts", settled(t, fake, scheduler.MetadataType, pairs))
+			record(t, "alerts", settled(t, fake, slackpost.MetadataType, pairs))
 			stop(child)
 		}
 	})
