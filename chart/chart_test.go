@@ -68,6 +68,7 @@ var rendered = sync.OnceValues(func() ([]byte, *recorder) {
 })
 
 func TestSampleSizeAndDeterminism(t *testing.T) {
+	t.Parallel()
 	a, _ := rendered()
 	decode(t, a)
 	if len(a) < 20_000 || len(a) > 400_000 {
@@ -85,6 +86,7 @@ func TestSampleSizeAndDeterminism(t *testing.T) {
 // The text is where the labels are: title, panel titles, legends, the
 // day labels under each panel and the rotated axis labels.
 func TestTextWhereLabelsAre(t *testing.T) {
+	t.Parallel()
 	b, _ := rendered()
 	img := decode(t, b)
 	regions := []struct {
@@ -117,6 +119,7 @@ func TestTextWhereLabelsAre(t *testing.T) {
 // label, font or layout shows. go test ./chart -run TestGolden -update
 // rewrites it; look at it before committing.
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	b, _ := rendered()
 	if *update {
 		if err := os.WriteFile("testdata/weekly.png", b, 0o644); err != nil {
@@ -172,6 +175,7 @@ func (r *recorder) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point) {
 
 // No tofu: the embedded font has a glyph for every character drawn.
 func TestEveryCharacterHasAGlyph(t *testing.T) {
+	t.Parallel()
 	_, rec := rendered()
 	for _, w := range []Weekly{{}, days(60, 0)} {
 		if _, err := render(w, rec); err != nil {
@@ -210,6 +214,7 @@ func days(n, count int) Weekly {
 }
 
 func TestNoData(t *testing.T) {
+	t.Parallel()
 	for name, w := range map[string]Weekly{"no days": {}, "all zero": days(28, 0)} {
 		b, err := Render(w)
 		if err != nil {
@@ -223,7 +228,8 @@ func TestNoData(t *testing.T) {
 }
 
 func TestOtherLengths(t *testing.T) {
-	for _, n := range []int{1, 17, MaxDays} { // dayTicks has the other lengths
+	t.Parallel()
+	for _, n := range []int{1, MaxDays} { // TestDayTicks has the other lengths
 		if b, err := Render(days(n, 3)); err != nil {
 			t.Errorf("%d days: %v", n, err)
 		} else {
@@ -233,6 +239,7 @@ func TestOtherLengths(t *testing.T) {
 }
 
 func TestBadData(t *testing.T) {
+	t.Parallel()
 	gap := days(3, 1)
 	gap.Days[2].Date = gap.Days[2].Date.AddDate(0, 0, 1)
 	negative := days(3, 1)

@@ -1,9 +1,11 @@
 package knowledge
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -74,14 +76,21 @@ func TestDevelopmentSet(t *testing.T) {
 	t.Logf("dev set: %d/%d answered right, %d/%d declined right", s.posOK, s.posN, s.negOK, s.negN)
 }
 
+// embeddedOnce parses the embedded base once for all tests: a Base is
+// immutable (teaching returns a new one).
+var embeddedOnce = sync.OnceValues(func() (*Base, error) {
+	b, probs, err := Embedded()
+	if err == nil && len(probs) > 0 {
+		err = fmt.Errorf("embedded article problem: %s", probs[0])
+	}
+	return b, err
+})
+
 func mustEmbedded(tb testing.TB) *Base {
 	tb.Helper()
-	b, probs, err := Embedded()
+	b, err := embeddedOnce()
 	if err != nil {
 		tb.Fatal(err)
-	}
-	for _, p := range probs {
-		tb.Errorf("embedded article problem: %s", p)
 	}
 	return b
 }

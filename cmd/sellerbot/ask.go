@@ -17,10 +17,30 @@ import (
 	"github.com/sellerbot/sellerbot/llm"
 )
 
-func newFlagSet(name string, e *env) *flag.FlagSet {
+// newFlagSet is a command's flags; -h prints usage, the lines about the
+// command and the flags.
+func newFlagSet(name string, e *env, usage string, about ...string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: "+usage)
+		if len(about) > 0 {
+			fmt.Fprintln(e.stderr, "\n"+strings.Join(about, "\n"))
+		}
+		fs.PrintDefaults()
+	}
 	return fs
+}
+
+// kbFlag is the --kb flag: the knowledge directory instead of the
+// embedded articles.
+func kbFlag(fs *flag.FlagSet, e *env) *string {
+	return fs.String("kb", e.getenv("SELLERBOT_KB_DIR"), "load the knowledge base from `DIR` (env SELLERBOT_KB_DIR)")
+}
+
+// dbFlag is the --db flag of the commands that read serve's database.
+func dbFlag(fs *flag.FlagSet, e *env) *string {
+	return fs.String("db", e.getenv("SELLERBOT_DB"), "the bbolt `file` of sellerbot serve (env SELLERBOT_DB; default sellerbot.db)")
 }
 
 // parseFlags turns flag errors into usage errors (exit 2); -h prints help
@@ -118,14 +138,9 @@ func toJSON(res llm.Result) answerJSON {
 func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
 
 func runAsk(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("ask", e)
+	fs := newFlagSet("ask", e, "sellerbot ask [--json] [--kb DIR] QUESTION... | -", "With \"-\", reads one question per line from standard input and answers each in order.")
 	asJSON := fs.Bool("json", false, "print one JSON object per question")
 	kbDir := fs.String("kb", e.getenv("SELLERBOT_KB_DIR"), "load the knowledge base from `DIR` instead of the embedded one (env SELLERBOT_KB_DIR)")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: sellerbot ask [--json] [--kb DIR] QUESTION... | -")
-		fmt.Fprintln(e.stderr, "\nWith \"-\", reads one question per line from standard input and answers each in order.")
-		fs.PrintDefaults()
-	}
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -15,14 +14,9 @@ import (
 
 // runConsole runs the bot's handlers behind the terminal.
 func runConsole(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("console", e)
-	kbDir := fs.String("kb", e.getenv("SELLERBOT_KB_DIR"), "load the knowledge base from `DIR` (env SELLERBOT_KB_DIR)")
+	fs := newFlagSet("console", e, "sellerbot console [--kb DIR] [--db FILE]", "Try the bot in a terminal: type questions and slash commands, press numbered buttons.")
+	kbDir := kbFlag(fs, e)
 	dbPath := fs.String("db", "", "keep state in this bbolt `file` (default: a temporary file removed at exit)")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: sellerbot console [--kb DIR] [--db FILE]")
-		fmt.Fprintln(e.stderr, "\nTry the bot in a terminal: type questions and slash commands, press numbered buttons.")
-		fs.PrintDefaults()
-	}
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}

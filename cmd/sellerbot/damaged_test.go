@@ -17,6 +17,7 @@ import (
 // with one line naming SELLERBOT_DB and what to do, exit 1, and leave the
 // file as it was.
 func TestServeDamagedDatabase(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.db")
 	seedAlerts(t, good, 400, 10, time.Now().Add(-time.Hour))

@@ -28,11 +28,7 @@ func runKB(ctx context.Context, e *env, args []string) error {
 }
 
 func runKBCheck(e *env, args []string) error {
-	fs := newFlagSet("kb check", e)
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: sellerbot kb check [DIR]")
-		fmt.Fprintln(e.stderr, "\nValidates the articles in DIR (default: the embedded knowledge base).")
-	}
+	fs := newFlagSet("kb check", e, "sellerbot kb check [DIR]", "Validates the articles in DIR (default: the embedded knowledge base).")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
@@ -73,13 +69,8 @@ func runKBCheck(e *env, args []string) error {
 // runKBExplain shows how a question is read (the kind of fact asked, its
 // act and words) and why it gets its outcome.
 func runKBExplain(e *env, args []string) error {
-	fs := newFlagSet("kb explain", e)
-	kbDir := fs.String("kb", e.getenv("SELLERBOT_KB_DIR"), "load the knowledge base from `DIR` (env SELLERBOT_KB_DIR)")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: sellerbot kb explain [--kb DIR] QUESTION")
-		fmt.Fprintln(e.stderr, "\nShows how the question is read and why the bot answers, suggests or declines.")
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("kb explain", e, "sellerbot kb explain [--kb DIR] QUESTION", "Shows how the question is read and why the bot answers, suggests or declines.")
+	kbDir := kbFlag(fs, e)
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
@@ -99,20 +90,13 @@ func runKBExplain(e *env, args []string) error {
 // each set's score with a model fitted on the other sets, and writes the
 // model fitted on all of them.
 func runKBTune(e *env, args []string) error {
-	fs := newFlagSet("kb tune", e)
-	kbDir := fs.String("kb", e.getenv("SELLERBOT_KB_DIR"), "load the knowledge base from `DIR` (env SELLERBOT_KB_DIR)")
+	fs := newFlagSet("kb tune", e, "sellerbot kb tune [--kb DIR] [--out FILE] SET.tsv...", "Fits the answer/suggest/decline decision on labelled question sets (id, question,", "expect columns; expect NOANSWER or facts separated by |). Each set is also scored", "by a model fitted on the others.")
+	kbDir := kbFlag(fs, e)
 	out := fs.String("out", "", "write the fitted model to `FILE` (knowledge/decision.json ships with the binary)")
 	opt := knowledge.DefaultTuneOptions()
 	fs.Float64Var(&opt.Lambda, "lambda", opt.Lambda, "L2 penalty on the weights")
 	fs.Float64Var(&opt.WrongCost, "wrong-cost", opt.WrongCost, "cost of a wrong answer against 1 for a right one")
 	drop := fs.String("drop", "", "comma-separated features to leave out, to measure what each is worth")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: sellerbot kb tune [--kb DIR] [--out FILE] SET.tsv...")
-		fmt.Fprintln(e.stderr, "\nFits the answer/suggest/decline decision on labelled question sets (id, question,")
-		fmt.Fprintln(e.stderr, "expect columns; expect NOANSWER or facts separated by |). Each set is also scored")
-		fmt.Fprintln(e.stderr, "by a model fitted on the others.")
-		fs.PrintDefaults()
-	}
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 // TestAskOutcomeAndAsked checks the outcome and the kind of fact read, as
 // ask --json reports them.
 func TestAskOutcomeAndAsked(t *testing.T) {
+	t.Parallel()
 	in := strings.Join([]string{
 		"KYC 심사 기간이 얼마나 걸리나요?",
 		"S머니 충전 한도는 얼마예요?",
@@ -47,6 +48,7 @@ func TestAskOutcomeAndAsked(t *testing.T) {
 }
 
 func TestKBExplain(t *testing.T) {
+	t.Parallel()
 	r := runCmd(t, nil, "", "kb", "explain", "관리자 아이디 삭제는 어떻게 해요?")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
@@ -61,6 +63,7 @@ func TestKBExplain(t *testing.T) {
 // TestKBTune fits the decision on two of the sets and checks the report and
 // the model file: it must load, and score each set held out.
 func TestKBTune(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "decision.json")
 	sets := []string{filepath.Join("..", "..", "knowledge", "testdata", "blind.tsv"), filepath.Join("..", "..", "knowledge", "testdata", "heldout2.tsv")}

@@ -47,6 +47,7 @@ func waiter(ev *events, name string, started *sync.WaitGroup, fail <-chan error)
 }
 
 func TestLifecycleStopsInOrder(t *testing.T) {
+	t.Parallel()
 	boom := errors.New("disk gone")
 	tests := []struct {
 		name    string

@@ -70,6 +70,7 @@ func (f *fakeModel) embedded() int {
 // A DM gets a placeholder at once, then the generated, cited answer in its
 // place (chat.update), through run() with a fake Slack and a fake model.
 func TestServeGeneratedAnswerReplacesPlaceholder(t *testing.T) {
+	t.Parallel()
 	model := newFakeModel(t, "KYC 서류를 제출하신 날로부터 2~3 영업일 이내에 심사가 완료됩니다 [1].")
 	fake := newFakeSlack(t)
 	base, stop, _ := startServe(t, fake, map[string]string{
@@ -95,6 +96,7 @@ func TestServeGeneratedAnswerReplacesPlaceholder(t *testing.T) {
 // ask --json reports the mode, and a second run with the same database
 // embeds only the question.
 func TestAskModesAndVectorCache(t *testing.T) {
+	t.Parallel()
 	model := newFakeModel(t, "반품은 수령 후 7일 이내에 신청하실 수 있습니다 [1].")
 	db := filepath.Join(t.TempDir(), "vec.db")
 	env := map[string]string{"OPENAI_BASE_URL": model.srv.URL + "/v1", "OPENAI_EMBEDDING_MODEL": "test-embed", "SELLERBOT_DB": db}
@@ -132,6 +134,7 @@ func TestAskModesAndVectorCache(t *testing.T) {
 }
 
 func TestLLMConfigErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		env  map[string]string
 		want string
@@ -158,6 +161,7 @@ func TestLLMConfigErrors(t *testing.T) {
 // A model that hangs: the placeholder is replaced by the offline answer
 // within OPENAI_TIMEOUT, and the timeout is counted in /metrics.
 func TestServeModelTimeoutFallsBack(t *testing.T) {
+	t.Parallel()
 	hang := make(chan struct{})
 	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {

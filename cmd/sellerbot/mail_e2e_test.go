@@ -90,6 +90,7 @@ func startMailServe(t *testing.T, fake *slackfake.Server, smtp *smtptest.Server)
 // address in Korean, and the ops message shows the outcome; a refused
 // e-mail is shown on the ops message and the request stays filed.
 func TestServeMailsRequests(t *testing.T) {
+	t.Parallel()
 	t.Run("delivered", func(t *testing.T) {
 		smtp := smtptest.NewServer(t, smtptest.Options{})
 		fake := newFakeSlack(t)
@@ -182,6 +183,7 @@ func TestServeMailsRequests(t *testing.T) {
 }
 
 func TestServeMailConfigErrors(t *testing.T) {
+	t.Parallel()
 	const password = "pw-Secret-123"
 	base := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
 	tests := []struct {

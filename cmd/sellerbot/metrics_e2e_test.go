@@ -13,6 +13,7 @@ import (
 
 // /metrics shows the Slack connection pool and the database's commits.
 func TestServeMetricsPoolAndCommits(t *testing.T) {
+	t.Parallel()
 	fake := newFakeSlack(t)
 	base, stop, _ := startServe(t, fake, nil)
 	defer stop()

@@ -154,14 +154,9 @@ func runOrders(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] != "import" {
 		return usagef("usage: sellerbot orders import [--db FILE] [--server URL] FILE.csv")
 	}
-	fs := newFlagSet("orders import", e)
-	db := fs.String("db", e.getenv("SELLERBOT_DB"), "the bbolt `file` (env SELLERBOT_DB; default sellerbot.db)")
+	fs := newFlagSet("orders import", e, "sellerbot orders import [--db FILE] [--server URL] FILE.csv", "Imports orders from CSV: header order_no,seller_id,ordered_at,status (or 주문번호,업체ID,주문일시,주문상태).")
+	db := dbFlag(fs, e)
 	server := fs.String("server", "", "serve's base `URL` when it holds the database (default from SELLERBOT_URL or SELLERBOT_ADDR)")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: sellerbot orders import [--db FILE] [--server URL] FILE.csv")
-		fmt.Fprintln(e.stderr, "\nImports orders from CSV: header order_no,seller_id,ordered_at,status (or 주문번호,업체ID,주문일시,주문상태).")
-		fs.PrintDefaults()
-	}
 	if help, err := parseFlags(fs, args[1:]); help || err != nil {
 		return err
 	}
@@ -245,15 +240,11 @@ func runAlerts(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] != "preview" {
 		return usagef("usage: sellerbot alerts preview --at TIME [--json] [--db FILE]")
 	}
-	fs := newFlagSet("alerts preview", e)
-	db := fs.String("db", e.getenv("SELLERBOT_DB"), "the bbolt `file` (env SELLERBOT_DB; default sellerbot.db)")
+	fs := newFlagSet("alerts preview", e, "sellerbot alerts preview --at TIME [--json] [--db FILE] [--server URL]")
+	db := dbFlag(fs, e)
 	atFlag := fs.String("at", "", "the send `TIME` (RFC 3339 or \"2026-11-23 10:00:00\" Korea time); the slot at or before it is shown")
 	asJSON := fs.Bool("json", false, "print JSON")
 	server := fs.String("server", "", "serve's base `URL` when it holds the database")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: sellerbot alerts preview --at TIME [--json] [--db FILE] [--server URL]")
-		fs.PrintDefaults()
-	}
 	if help, err := parseFlags(fs, args[1:]); help || err != nil {
 		return err
 	}

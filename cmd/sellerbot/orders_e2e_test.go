@@ -140,6 +140,7 @@ func oeCheckPreview(t *testing.T, got map[string]oePreview, counts map[string]in
 // database, again (unchanged), from standard input, with bad rows, and
 // checks the failures that must stop an import.
 func TestOrdersImportCLI(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "orders.db")
 	english := oeWriteFile(t, dir, "english.csv", oeEnglishCSV)
@@ -236,6 +237,7 @@ func TestOrdersImportCLI(t *testing.T) {
 // TestOrdersImportRowsRejectedCountsRows: a row with two bad fields is one
 // rejected row, not two.
 func TestOrdersImportRowsRejectedCountsRows(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	f := oeWriteFile(t, dir, "two-bad-fields.csv", "order_no,seller_id,ordered_at,status\n"+
 		"B-1,badashop,2026-11-23 09:00:00,new\n"+
@@ -256,6 +258,7 @@ func TestOrdersImportRowsRejectedCountsRows(t *testing.T) {
 // the next line; the error must point at line 5, where the record starts,
 // not at line 6, which is fine on its own.
 func TestOrdersImportUnclosedQuoteLine(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	f := oeWriteFile(t, dir, "open-quote.csv", "order_no,seller_id,ordered_at,status\n"+
 		"U-1,quoteshop,2026-11-23 09:00:00,new\n"+
@@ -276,6 +279,7 @@ func TestOrdersImportUnclosedQuoteLine(t *testing.T) {
 // exist (a typo in --db, the wrong directory) must say so, like report
 // does, not print "no alerts" and leave an empty database behind.
 func TestAlertsPreviewMissingDatabase(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "typo.db")
 	r := runCmd(t, nil, "", "alerts", "preview", "--at", "2026-11-23 10:00:00", "--db", path)
 	_, statErr := os.Stat(path)
@@ -291,6 +295,7 @@ func TestAlertsPreviewMissingDatabase(t *testing.T) {
 // TestAlertsPreviewCLI previews the 10:00 slot after an import: windows,
 // counts, texts, channels, the text mode, a custom schedule and the errors.
 func TestAlertsPreviewCLI(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "alerts.db")
 	for _, f := range []string{oeWriteFile(t, dir, "k.csv", oeKoreanCSV), oeWriteFile(t, dir, "e.csv", oeEnglishCSV)} {
@@ -440,6 +445,7 @@ func oePost(t *testing.T, u, token, body string) (int, string) {
 // and alerts preview go through its API with the token, and fail at once
 // without it; the API itself checks the token and takes mixed batches.
 func TestOrdersCLIThroughServe(t *testing.T) {
+	t.Parallel()
 	fake := newFakeSlack(t)
 	db := filepath.Join(t.TempDir(), "served.db")
 	base, stop, stderr := startServe(t, fake, map[string]string{
@@ -612,6 +618,7 @@ func TestOrdersCLIThroughServe(t *testing.T) {
 // TestIngestAPIOffWithoutToken: a serve without SELLERBOT_INGEST_TOKEN has
 // no /api/orders, and the CLI with a token says serve refused.
 func TestIngestAPIOffWithoutToken(t *testing.T) {
+	t.Parallel()
 	fake := newFakeSlack(t)
 	db := filepath.Join(t.TempDir(), "plain.db")
 	base, stop, _ := startServe(t, fake, map[string]string{"SELLERBOT_DB": db})
@@ -645,6 +652,7 @@ func TestIngestAPIOffWithoutToken(t *testing.T) {
 // in a channel the bot is not in asks to invite it, and subscribes nothing;
 // from anyone else it is refused.
 func TestOrderAlertsCommandNeedsBotInChannel(t *testing.T) {
+	t.Parallel()
 	fake := newFakeSlack(t)
 	db := filepath.Join(t.TempDir(), "cmd.db")
 	base, stop, _ := startServe(t, fake, map[string]string{

@@ -14,14 +14,10 @@ import (
 // runReport prints what the support team should improve: the most
 // down-voted articles and the unanswered questions, grouped.
 func runReport(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("report", e)
-	db := fs.String("db", e.getenv("SELLERBOT_DB"), "the bbolt `file` of sellerbot serve (env SELLERBOT_DB; default sellerbot.db)")
+	fs := newFlagSet("report", e, "sellerbot report [--db FILE] [--kb DIR] [--limit N]")
+	db := dbFlag(fs, e)
 	kbDir := fs.String("kb", e.getenv("SELLERBOT_KB_DIR"), "knowledge `DIR` for article titles (env SELLERBOT_KB_DIR)")
 	limit := fs.Int("limit", 20, "show at most `N` rows per section")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: sellerbot report [--db FILE] [--kb DIR] [--limit N]")
-		fs.PrintDefaults()
-	}
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}

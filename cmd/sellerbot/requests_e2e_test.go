@@ -47,6 +47,7 @@ func readBody(t *testing.T, r interface{ Read([]byte) (int, error) }) string {
 // errors, then valid, then again) → stored → ops message → receipt →
 // 처리중 by a member of the ops channel → the requester told.
 func TestServeRequestFlow(t *testing.T) {
+	t.Parallel()
 	fake := newFakeSlack(t)
 	db := filepath.Join(t.TempDir(), "requests.db")
 	base, stop, stderr := startServe(t, fake, map[string]string{"SELLERBOT_DB": db})

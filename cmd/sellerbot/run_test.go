@@ -39,6 +39,7 @@ func decodeLines(t *testing.T, s string) []answerJSON {
 }
 
 func TestUsage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		args     []string
@@ -73,6 +74,7 @@ func TestUsage(t *testing.T) {
 }
 
 func TestAskText(t *testing.T) {
+	t.Parallel()
 	r := runCmd(t, nil, "", "ask", "KYC", "심사", "기간이", "얼마나", "걸리나요?")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
@@ -88,6 +90,7 @@ func TestAskText(t *testing.T) {
 }
 
 func TestAskJSONFromStdin(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("반품 기간 ", 600) // 3,600 characters
 	in := "KYC 심사 기간이 얼마나 걸리나요?\n\n점심 메뉴 추천해줘\n반품\xff 가능 기간\r\n" + long + "\n반품 기간은요"
 	r := runCmd(t, nil, in, "ask", "--json", "-")
@@ -154,6 +157,7 @@ keywords: [연휴, 설날, 배송일정]
 `
 
 func TestAskCustomKnowledgeDir(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeArticle(t, dir, "holiday.md", customArticle)
 	writeArticle(t, dir, "broken.md", "---\nid: [\n---\n본문\n")
@@ -179,6 +183,7 @@ func TestAskCustomKnowledgeDir(t *testing.T) {
 }
 
 func TestKBCheck(t *testing.T) {
+	t.Parallel()
 	good := t.TempDir()
 	writeArticle(t, good, "holiday.md", customArticle)
 	bad := t.TempDir()
@@ -212,6 +217,7 @@ func TestKBCheck(t *testing.T) {
 }
 
 func TestConsoleScript(t *testing.T) {
+	t.Parallel()
 	in := "KYC 심사 기간이 얼마나 걸리나요?\n3\n1\n점심 메뉴 추천해줘\n/faq 반품 가능 기간\n9\n/home\n/quit\n"
 	r := runCmd(t, nil, in, "console")
 	if r.code != 0 {
@@ -233,6 +239,7 @@ func TestConsoleScript(t *testing.T) {
 }
 
 func TestReportCommand(t *testing.T) {
+	t.Parallel()
 	r := runCmd(t, nil, "", "report", "--db", filepath.Join(t.TempDir(), "none.db"))
 	if r.code != 1 || !strings.Contains(r.stderr, "no database") {
 		t.Errorf("report without a database: exit %d %q", r.code, r.stderr)
@@ -248,6 +255,7 @@ func TestReportCommand(t *testing.T) {
 // The console asks a request form field by field with the same checks,
 // re-asks a wrong entry, files the request and lets the team work it.
 func TestConsoleForms(t *testing.T) {
+	t.Parallel()
 	in := strings.Join([]string{
 		"/api-key",
 		"2",                              // 신청 유형: 주문 API (the form is redrawn with 연동서버 IP)
@@ -294,6 +302,7 @@ func TestConsoleForms(t *testing.T) {
 // The console keeps what a command filled in (an empty line accepts it),
 // and a --db file shared by two sessions keeps both sessions' requests.
 func TestConsolePrefillAndSessions(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "console.db")
 	file := func(orderNo string) string {
 		return strings.Join([]string{

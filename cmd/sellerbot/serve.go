@@ -187,11 +187,7 @@ func loadMailConfig(getenv func(string) string, c *serveConfig) error {
 const alertWorkers = 16
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("serve", e)
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: sellerbot serve")
-		fmt.Fprintln(e.stderr, "\nRuns the Slack bot. Configuration comes from the environment; see README.md.")
-	}
+	fs := newFlagSet("serve", e, "sellerbot serve", "Runs the Slack bot. Configuration comes from the environment; see README.md.")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
@@ -293,7 +289,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			{"order alerts", alerter.Run},
 			{"knowledge base", (&kbKeeper{live: kb, lessons: store, slack: web, channel: cfg.OpsChannel, log: log.With("component", "kb"), poll: 5 * time.Second}).run},
 		},
-		log:        log,
+		log: log,
 	}.run(ctx)
 }
 

@@ -174,6 +174,7 @@ func dmEvent(eventID, text, ts string) []byte {
 // its thread with a citation and buttons, a retried delivery is not
 // answered twice, 담당자 연결 reaches the ops channel, and shutdown is clean.
 func TestServeEndToEnd(t *testing.T) {
+	t.Parallel()
 	fake := newFakeSlack(t)
 	base, stop, stderr := startServe(t, fake, nil)
 
@@ -269,6 +270,7 @@ func TestServeEndToEnd(t *testing.T) {
 }
 
 func TestServeConfigErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		env  map[string]string

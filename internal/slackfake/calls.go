@@ -53,6 +53,17 @@ func (s *Server) Until(t testing.TB, what string, timeout time.Duration, ok func
 	}
 }
 
+// Quiet waits until no call is being answered. Once the processes that
+// call the fake have exited, nothing more can land after it.
+func (s *Server) Quiet(t testing.TB, timeout time.Duration) {
+	t.Helper()
+	s.Until(t, "no call in flight", timeout, func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.inflight == 0
+	})
+}
+
 // Count is how many calls satisfy ok.
 func (s *Server) Count(ok func(Call) bool) int {
 	s.mu.Lock()

@@ -99,6 +99,7 @@ type Server struct {
 	lastPost    map[string]time.Time
 	window      []time.Time
 	rateLimited int
+	inflight    int // calls being answered (a slow one sleeps its Delay)
 }
 
 // New starts a fake closed when the test ends.
@@ -113,6 +114,16 @@ func New(t testing.TB, cfg Config) *Server {
 func (s *Server) APIURL() string { return s.URL + "/api/" }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.inflight++
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.inflight--
+		close(s.changed)
+		s.changed = make(chan struct{})
+		s.mu.Unlock()
+	}()
 	body, _ := io.ReadAll(r.Body)
 	c := Call{Method: r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]}
 	if strings.HasPrefix(r.URL.Path, "/respond") {
