@@ -235,11 +235,40 @@ func (c *Console) show(header, text string, blocks []slack.Block, channel, ts, t
 		sb.WriteString(mrkdwnToText(text) + "\n")
 	}
 	newButtons := false
+	var labels []string
+	press := func(label, actionID, value string) {
+		if !newButtons {
+			c.buttons, newButtons = nil, true // only the latest message's buttons can be pressed
+		}
+		th := thread
+		if th == "" {
+			th = ts
+		}
+		c.buttons = append(c.buttons, consoleButton{label: label, actionID: actionID, value: value, channel: channel, ts: ts, threadTS: th})
+		labels = append(labels, fmt.Sprintf("[%d] %s", len(c.buttons), label))
+	}
+	flush := func() {
+		if len(labels) > 0 {
+			sb.WriteString(strings.Join(labels, "  ") + "\n")
+			labels = nil
+		}
+	}
 	for _, b := range blocks {
 		switch b := b.(type) {
 		case *slack.SectionBlock:
 			if b.Text != nil {
 				sb.WriteString(mrkdwnToText(b.Text.Text) + "\n")
+			}
+			if b.Accessory != nil {
+				if btn := b.Accessory.ButtonElement; btn != nil {
+					press(btn.Text.Text, btn.ActionID, btn.Value)
+				}
+				if ov := b.Accessory.OverflowElement; ov != nil {
+					for _, o := range ov.Options {
+						press(textOf(o.Text), ov.ActionID, o.Value)
+					}
+				}
+				flush()
 			}
 		case *slack.ContextBlock:
 			for _, el := range b.ContextElements.Elements {
@@ -250,23 +279,12 @@ func (c *Console) show(header, text string, blocks []slack.Block, channel, ts, t
 		case *slack.DividerBlock:
 			sb.WriteString("────────\n")
 		case *slack.ActionBlock:
-			if !newButtons {
-				c.buttons, newButtons = nil, true // only the latest message's buttons can be pressed
-			}
-			var labels []string
 			for _, el := range b.Elements.ElementSet {
-				btn, ok := el.(*slack.ButtonBlockElement)
-				if !ok {
-					continue
+				if btn, ok := el.(*slack.ButtonBlockElement); ok {
+					press(btn.Text.Text, btn.ActionID, btn.Value)
 				}
-				th := thread
-				if th == "" {
-					th = ts
-				}
-				c.buttons = append(c.buttons, consoleButton{label: btn.Text.Text, actionID: btn.ActionID, value: btn.Value, channel: channel, ts: ts, threadTS: th})
-				labels = append(labels, fmt.Sprintf("[%d] %s", len(c.buttons), btn.Text.Text))
 			}
-			sb.WriteString(strings.Join(labels, "  ") + "\n")
+			flush()
 		}
 	}
 	fmt.Fprint(c.Out, sb.String())

@@ -184,7 +184,15 @@ func (c *Console) ask(ctx context.Context, v *consoleView, in *slack.InputBlock)
 			}
 			val, err = c.choose(el.Options, in.Optional || initial != "")
 		case *slack.SelectBlockElement:
-			val, err = c.choose(el.Options, in.Optional)
+			opts := el.Options
+			for _, g := range el.OptionGroups {
+				opts = append(opts, g.Options...)
+			}
+			if el.InitialOption != nil {
+				initial = el.InitialOption.Value
+				fmt.Fprintf(c.Out, "  (빈 줄이면 '%s')\n", textOf(el.InitialOption.Text))
+			}
+			val, err = c.choose(opts, in.Optional || initial != "")
 		case *slack.DatePickerBlockElement:
 			initial = el.InitialDate
 			fmt.Fprint(c.Out, "  날짜 (예: 2026-11-20): ")

@@ -80,7 +80,6 @@ func New(core *Core, jobs Jobs) *Handlers {
 		for _, id := range []string{ActionTeachLink, ActionTeachOut, ActionTeachNew, ActionTeachEdit, ActionTeachUndo, ActionTeachMenu} {
 			h.actions = append(h.actions, actionRoute{id: id, do: t.press})
 		}
-		h.actions = append(h.actions, actionRoute{id: actionTeachPick, do: t.pick})
 		h.views = append(h.views, viewRoute{prefix: callbackTeachPrefix, do: t.OnViewSubmission})
 	}
 	if alerts != nil {

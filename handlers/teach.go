@@ -62,7 +62,6 @@ const (
 	ActionTeachEdit = "teach_edit"
 	ActionTeachUndo = "teach_undo"
 	ActionTeachMenu = "teach_menu" // a /faq-report line's menu: its option says which
-	actionTeachPick = "teach_pick" // the article chosen in the 고치기 modal
 )
 
 const notAllowedTeach = "답변 가르치기는 지원팀 채널 멤버나 관리자만 할 수 있습니다."
@@ -297,21 +296,4 @@ func (t *Teaching) undo(ctx context.Context, a Action) error {
 	t.count("lessons_undone")
 	t.log().Info("lesson undone", "seq", seq, "by", a.User)
 	return t.redraw(ctx, l, placeOf(a))
-}
-
-// pick redraws the 고치기 modal with the chosen article's fields.
-func (t *Teaching) pick(ctx context.Context, a Action) error {
-	meta, ok := decodeTeachMeta(a.ViewMetadata)
-	if !ok || a.ViewID == "" {
-		return nil // a stale modal: its submission will say so
-	}
-	art, ok := t.KB.Base().Article(a.Value)
-	if !ok {
-		return nil
-	}
-	s := subject{teachValue: meta.teachValue}
-	if err := t.Slack.UpdateView(ctx, a.ViewID, a.ViewHash, articleView(true, art, t.KB.Base(), s, meta.Place)); err != nil {
-		t.log().Warn("redrawing the edit form failed", "article", art.ID, "err", err)
-	}
-	return nil
 }

@@ -46,6 +46,14 @@ func (t *Teaching) OnViewSubmission(ctx context.Context, s ViewSubmission) ViewR
 		}
 		l.Kind, l.ArticleID = knowledge.LessonLink, id
 	case callbackTeachArticle:
+		if meta.Kind == "edit" && meta.Article == "" { // the article chosen: its form next
+			art, ok := t.KB.Base().Article(s.Values["pick"])
+			if !ok {
+				return ViewResponse{Errors: map[string]string{"pick": "고칠 문서를 골라 주세요."}}
+			}
+			v := articleView(true, art, t.KB.Base(), sub, meta.Place)
+			return ViewResponse{Update: &v}
+		}
 		if errs := t.articleLesson(&l, meta, s.Values); len(errs) > 0 {
 			return ViewResponse{Errors: errs}
 		}
@@ -69,9 +77,6 @@ func (t *Teaching) OnViewSubmission(ctx context.Context, s ViewSubmission) ViewR
 // or says what is wrong, under each field, by kb check's rules.
 func (t *Teaching) articleLesson(l *knowledge.Lesson, meta teachMeta, v map[string]string) map[string]string {
 	base := t.KB.Base()
-	if meta.Kind == "edit" && meta.Article == "" {
-		return map[string]string{"pick": "고칠 문서를 골라 주세요."}
-	}
 	a := articleFromForm(v)
 	day := t.now().In(sellerbot.KST)
 	a.Updated = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC) // a date, as in the files

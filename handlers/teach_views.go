@@ -124,7 +124,7 @@ func linkView(b *knowledge.Base, s subject, p place) viewRequest {
 
 // articleView is the form of a new article (edit false) or of an edit of
 // art, its fields filled in. An edit without an article yet asks for one
-// first (its choice redraws the form).
+// first.
 func articleView(edit bool, art *knowledge.Article, b *knowledge.Base, s subject, p place) viewRequest {
 	meta := teachMeta{teachValue: s.teachValue, Place: p}
 	meta.Kind = "new"
@@ -137,11 +137,11 @@ func articleView(edit bool, art *knowledge.Article, b *knowledge.Base, s subject
 		meta.Kind, title, submit = "edit", "문서 고치기", "저장"
 	}
 	if edit && art == nil {
-		sel := slack.NewOptionsGroupSelectBlockElement(slack.OptTypeStatic, plain("고칠 문서를 고르세요"), actionTeachPick, articleOptions(b, s.Question)...)
-		pick := slack.NewInputBlock("pick", plain("고칠 문서"), nil, sel)
-		pick.DispatchAction = true
-		blocks = append(blocks, pick)
-		return viewRequest{Type: slack.VTModal, CallbackID: callbackTeachArticle, Title: plain(title), Close: plain("취소"),
+		// The choice is submitted ("다음"): the answer replaces the modal
+		// with the article's form.
+		sel := slack.NewOptionsGroupSelectBlockElement(slack.OptTypeStatic, plain("고칠 문서를 고르세요"), fieldAction, articleOptions(b, s.Question)...)
+		blocks = append(blocks, slack.NewInputBlock("pick", plain("고칠 문서"), nil, sel))
+		return viewRequest{Type: slack.VTModal, CallbackID: callbackTeachArticle, Title: plain(title), Submit: plain("다음"), Close: plain("취소"),
 			PrivateMetadata: meta.encode(), Blocks: slack.Blocks{BlockSet: blocks}}
 	}
 	if art != nil {
