@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sellerbot/sellerbot"
+	"github.com/sellerbot/sellerbot/knowledge"
 	"github.com/sellerbot/sellerbot/orders"
 	"github.com/sellerbot/sellerbot/scheduler"
 )
@@ -38,15 +39,46 @@ type API struct {
 	Token   string
 	Store   Store
 	Preview Previewer
+	Lessons LessonLister // nil: GET /api/lessons is off
 	Log     *slog.Logger
+}
+
+// LessonLister lists what the support team taught (boltstore.Store is
+// one): sellerbot kb history and kb export read it through serve while
+// serve holds the database.
+type LessonLister interface {
+	Lessons() ([]knowledge.Lesson, uint64, error)
+}
+
+// Lessons is the body of GET /api/lessons.
+type Lessons struct {
+	Lessons []knowledge.Lesson `json:"lessons"`
+	Rev     uint64             `json:"rev"`
 }
 
 // Routes returns the API's routes for the serve mux.
 func (a *API) Routes() map[string]http.Handler {
-	return map[string]http.Handler{
+	routes := map[string]http.Handler{
 		"POST /api/orders":        a.authorized(http.HandlerFunc(a.orders)),
 		"GET /api/alerts/preview": a.authorized(http.HandlerFunc(a.preview)),
 	}
+	if a.Lessons != nil {
+		routes["GET /api/lessons"] = a.authorized(http.HandlerFunc(a.lessons))
+	}
+	return routes
+}
+
+func (a *API) lessons(w http.ResponseWriter, r *http.Request) {
+	ls, rev, err := a.Lessons.Lessons()
+	if err != nil {
+		a.log().Error("reading the lessons failed", "err", err)
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "could not read the lessons; try again"})
+		return
+	}
+	if ls == nil {
+		ls = []knowledge.Lesson{}
+	}
+	writeJSON(w, http.StatusOK, Lessons{Lessons: ls, Rev: rev})
 }
 
 func (a *API) log() *slog.Logger {

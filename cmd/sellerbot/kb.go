@@ -10,7 +10,7 @@ import (
 	"github.com/sellerbot/sellerbot/knowledge"
 )
 
-const kbUsage = "kb: usage: sellerbot kb check [DIR] | kb explain [--kb DIR] QUESTION | kb tune [--kb DIR] [--out FILE] SET.tsv..."
+const kbUsage = "kb: usage: sellerbot kb check [DIR] | kb explain [--kb DIR] QUESTION | kb tune [--kb DIR] [--out FILE] SET.tsv... | kb history [--json] | kb export OUTDIR"
 
 func runKB(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
@@ -23,6 +23,10 @@ func runKB(ctx context.Context, e *env, args []string) error {
 		return runKBExplain(e, args[1:])
 	case "tune":
 		return runKBTune(e, args[1:])
+	case "history":
+		return runKBHistory(ctx, e, args[1:])
+	case "export":
+		return runKBExport(ctx, e, args[1:])
 	}
 	return usagef(kbUsage)
 }

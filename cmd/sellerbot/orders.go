@@ -87,9 +87,9 @@ func parseDays(s string) (time.Duration, error) {
 	return time.ParseDuration(s)
 }
 
-// openForOrders opens the database for cmd; locked reports that serve
+// openForCLI opens the database for cmd; locked reports that serve
 // holds it (the caller then goes through serve's API).
-func openForOrders(cmd, path string) (st *boltstore.Store, locked bool, err error) {
+func openForCLI(cmd, path string) (st *boltstore.Store, locked bool, err error) {
 	st, err = boltstore.Open(path, time.Second)
 	if errors.Is(err, boltstore.ErrLocked) {
 		return nil, true, nil
@@ -180,7 +180,7 @@ func runOrders(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "line %d: %s: %s\n", fe.Index, fe.Field, fe.Error)
 	}
 	path := dbPath(*db)
-	st, locked, err := openForOrders("orders import", path)
+	st, locked, err := openForCLI("orders import", path)
 	if err != nil {
 		return err
 	}
@@ -264,7 +264,7 @@ func runAlerts(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("alerts preview: no database at %s (set --db or SELLERBOT_DB)", path)
 	}
 	var list []scheduler.Preview
-	st, locked, err := openForOrders("alerts preview", path)
+	st, locked, err := openForCLI("alerts preview", path)
 	switch {
 	case err != nil:
 		return err

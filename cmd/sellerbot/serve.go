@@ -262,7 +262,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	endpoints := &bot.HTTP{Verifier: bot.Verifier{Secret: cfg.SigningSecret}, Dispatcher: disp, Metrics: metrics, Log: log}
 	if cfg.Alerts.IngestToken != "" {
-		endpoints.Extra = (&ingest.API{Token: cfg.Alerts.IngestToken, Store: store, Preview: alerter, Log: log}).Routes()
+		endpoints.Extra = (&ingest.API{Token: cfg.Alerts.IngestToken, Store: store, Preview: alerter, Lessons: store, Log: log}).Routes()
 	} else {
 		log.Info("SELLERBOT_INGEST_TOKEN is not set: POST /api/orders is off")
 	}
