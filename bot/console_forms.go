@@ -255,6 +255,11 @@ func (c *Console) choose(opts []*slack.OptionBlockObject, optional bool) (string
 		if perr == nil && n >= 1 && n <= len(opts) {
 			return opts[n-1].Value, nil
 		}
+		for _, o := range opts { // or the option's value itself (an article id)
+			if line == o.Value {
+				return o.Value, nil
+			}
+		}
 		fmt.Fprintf(c.Out, "  1~%d 중 번호를 입력해 주세요.\n", len(opts))
 	}
 }

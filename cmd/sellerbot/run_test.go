@@ -238,6 +238,27 @@ func TestConsoleScript(t *testing.T) {
 	}
 }
 
+// The teaching loop works in the console too: a declined question is
+// handed off, 연결 in the 담당자 채널 message picks the article (by its id),
+// the asker gets the answer and a close variant is answered.
+func TestConsoleTeaching(t *testing.T) {
+	t.Parallel()
+	in := "셀러 심사 결과는 언제 알 수 있어요?\n4\n2\nkyc-review-time\n셀러 심사 결과는 언제쯤 알 수 있나요?\n/quit\n"
+	r := runCmd(t, nil, in, "console")
+	if r.code != 0 {
+		t.Fatalf("console exit %d: %s", r.code, r.stderr)
+	}
+	out := r.stdout
+	for _, want := range []string{"── 담당자 채널 ──", "[2] 연결", "── 문서에 연결 ──", "요청하신 질문에 대한 안내입니다", "가르쳤습니다", "되돌리기"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console output lacks %q:\n%s", want, out)
+		}
+	}
+	if i := strings.LastIndex(out, "> "); i < 0 || !strings.Contains(out[strings.LastIndex(out[:i], "가르쳤습니다"):], "2~3 영업일") {
+		t.Errorf("the variant is not answered after 연결:\n%s", out)
+	}
+}
+
 func TestReportCommand(t *testing.T) {
 	t.Parallel()
 	r := runCmd(t, nil, "", "report", "--db", filepath.Join(t.TempDir(), "none.db"))
