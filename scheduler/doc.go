@@ -44,4 +44,11 @@
 //
 // render.go holds the Korean wording of alerts and reports; preview.go
 // says what a slot would send, without sending.
+//
+// # Not here
+//
+// The work a filed request owes (its ops message, receipt, status notices
+// and e-mail) is not on a clock: it is done at once after the change that
+// owes it and retried with backoff by its own worker, outbox.Worker, whose
+// sweep runs every minute from serve.
 package scheduler
